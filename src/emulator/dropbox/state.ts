@@ -1,0 +1,42 @@
+import { CallCounter } from "../call-counter.js";
+import { FaultInjector } from "../faults.js";
+import { copySettings, type Settings } from "./config.js";
+import { FileTree } from "./files/tree.js";
+import { AuthCodeStore } from "./oauth/auth-codes.js";
+import { ConsentStore } from "./oauth/consent-store.js";
+import { TokenStore } from "./oauth/token-store.js";
+
+/** Everything mutable about the emulated Dropbox; a reset replaces the whole object. */
+export class DropboxState {
+  readonly tokens: TokenStore;
+  readonly codes: AuthCodeStore;
+  readonly consents = new ConsentStore();
+  readonly faults = new FaultInjector();
+  readonly calls = new CallCounter();
+  readonly settings: Settings;
+  private readonly drives = new Map<string, FileTree>();
+
+  constructor(
+    defaults: Settings,
+    private readonly clock: () => number,
+  ) {
+    this.settings = copySettings(defaults);
+    this.tokens = new TokenStore(clock);
+    this.codes = new AuthCodeStore(clock);
+  }
+
+  /** The account's file tree, created empty on first use. */
+  drive(accountId: string): FileTree {
+    let tree = this.drives.get(accountId);
+    if (!tree) {
+      tree = new FileTree(this.clock);
+      this.drives.set(accountId, tree);
+    }
+    return tree;
+  }
+
+  quotaBytes(accountId: string): number | null {
+    const quota = this.settings.quotaBytes.get(accountId);
+    return quota === undefined ? this.settings.defaultQuotaBytes : quota;
+  }
+}

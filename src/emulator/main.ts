@@ -1,0 +1,63 @@
+import { pathToFileURL } from "node:url";
+import { DEV_CLIENT } from "./dropbox/config.js";
+import { startProviderEmulator, type EmulatorOptions, type RunningEmulator } from "./start.js";
+
+type Env = Record<string, string | undefined>;
+
+function parsePort(raw: string | undefined): number {
+  const port = Number(raw ?? "5010");
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`EMULATOR_PORT is not a port: "${raw}"`);
+  return port;
+}
+
+function parseBoolean(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === "") return false;
+  if (raw === "true" || raw === "false") return raw === "true";
+  throw new Error(`${name} must be "true" or "false", got "${raw}"`);
+}
+
+/** The emulator configuration `npm run emulator` and `npm run dev` derive from the environment. */
+export function emulatorOptionsFromEnv(env: Env = process.env): EmulatorOptions {
+  return {
+    port: parsePort(env.EMULATOR_PORT),
+    dropbox: {
+      clients: [
+        {
+          clientId: env.DROPBOX_APP_KEY || DEV_CLIENT.clientId,
+          clientSecret: env.DROPBOX_APP_SECRET || DEV_CLIENT.clientSecret,
+          redirectUris: [env.DROPBOX_REDIRECT_URI || (DEV_CLIENT.redirectUris[0] as string)],
+        },
+      ],
+      autoApprove: parseBoolean("EMULATOR_AUTO_APPROVE", env.EMULATOR_AUTO_APPROVE),
+    },
+  };
+}
+
+/** For scripts/dev.ts: start the emulator in-process from the same environment variables. */
+export function startEmulatorFromEnv(env: Env = process.env): Promise<RunningEmulator> {
+  return startProviderEmulator(emulatorOptionsFromEnv(env));
+}
+
+async function runCli(): Promise<void> {
+  const emulator = await startEmulatorFromEnv();
+  console.log(`Provider emulator (Dropbox) listening on ${emulator.url}`);
+  console.log(`  DROPBOX_AUTHORIZE_URL=${emulator.url}/oauth2/authorize`);
+  console.log(`  DROPBOX_TOKEN_URL=${emulator.url}/oauth2/token`);
+  console.log(`  DROPBOX_API_URL=${emulator.url}  DROPBOX_CONTENT_URL=${emulator.url}`);
+  const stop = () => {
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+// Only run as a CLI when executed directly, not when imported by scripts/dev.ts.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runCli().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

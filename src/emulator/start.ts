@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { sendJson, sendText } from "./http/respond.js";
+import { listenOnLoopback } from "./http/loopback-server.js";
+import { Router } from "./http/router.js";
+import { resolveConfig, type DropboxOptions } from "./dropbox/config.js";
+import { DropboxControl, type DropboxEmulatorControl } from "./dropbox/control/control.js";
+import { addControlRoutes } from "./dropbox/control/control-http.js";
+import { DropboxEmulator } from "./dropbox/emulator.js";
+import { addDropboxRoutes } from "./dropbox/routes.js";
+
+export interface EmulatorOptions {
+  /** 0 = a free port (default). The emulator only ever listens on 127.0.0.1. */
+  port?: number;
+  dropbox?: DropboxOptions;
+  /** ms epoch; inject to move time for token and code expiry. */
+  clock?: () => number;
+}
+
+export interface RunningEmulator {
+  url: string;
+  close(): Promise<void>;
+  dropbox: DropboxEmulatorControl;
+}
+
+/** Starts the provider emulator; one HTTP origin serves the emulated providers and the control API. */
+export async function startProviderEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const emulator = new DropboxEmulator(resolveConfig(options.dropbox), options.clock ?? Date.now);
+  const control = new DropboxControl(emulator);
+  const router = new Router();
+  addDropboxRoutes(router, emulator);
+  addControlRoutes(router, control);
+  router.add("GET", "/__emulator/health", async (_req, res) => sendJson(res, 200, { ok: true, providers: ["dropbox"] }));
+
+  const server = await listenOnLoopback(options.port ?? 0, async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const handler = router.match(req.method ?? "GET", url.pathname);
+    if (handler === undefined) return sendText(res, 404, `Unknown API function: ${url.pathname}`);
+    if (handler === "method") return sendText(res, 405, `Method ${req.method ?? ""} not allowed`);
+    await handler(req, res, url);
+  });
+  return { url: server.url, close: server.close, dropbox: control };
+}
