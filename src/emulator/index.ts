@@ -2,7 +2,8 @@ export { startProviderEmulator, type EmulatorOptions, type RunningEmulator } fro
 export { emulatorOptionsFromEnv, startEmulatorFromEnv } from "./main.js";
 export type { DropboxOptions, DropboxClientConfig, DropboxFilesOptions } from "./dropbox/config.js";
 export type { DropboxAccountConfig } from "./dropbox/accounts.js";
-export type { DropboxEmulatorControl, PendingConsentInfo } from "./dropbox/control/control.js";
+export type { DropboxEmulatorControl, PendingConsentInfo, UploadLimits } from "./dropbox/control/control.js";
+export type { UploadSessionInfo } from "./dropbox/files/upload-sessions.js";
 export type { StoredEntry } from "./dropbox/control/entries.js";
 export type { IssuedToken, TokenKind } from "./dropbox/oauth/token-store.js";
 export type { FaultKind, FaultSpec, PendingFault } from "./faults.js";

@@ -51,7 +51,7 @@ describe.each([
       expectedState: state,
     });
     expect(tokens.account_id).toBe(ALICE);
-    expect(tokens.expiresIn()).toBe(14400);
+    expect(tokens.expires_in).toBe(14400);
     const refreshToken = tokens.refresh_token ?? "";
 
     const refreshed = await oidc.refreshTokenGrant(config, refreshToken);

@@ -2,6 +2,7 @@ import { CallCounter } from "../call-counter.js";
 import { FaultInjector } from "../faults.js";
 import { copySettings, type Settings } from "./config.js";
 import { FileTree } from "./files/tree.js";
+import { UploadSessionStore } from "./files/upload-sessions.js";
 import { AuthCodeStore } from "./oauth/auth-codes.js";
 import { ConsentStore } from "./oauth/consent-store.js";
 import { TokenStore } from "./oauth/token-store.js";
@@ -10,6 +11,7 @@ import { TokenStore } from "./oauth/token-store.js";
 export class DropboxState {
   readonly tokens: TokenStore;
   readonly codes: AuthCodeStore;
+  readonly uploads: UploadSessionStore;
   readonly consents = new ConsentStore();
   readonly faults = new FaultInjector();
   readonly calls = new CallCounter();
@@ -23,6 +25,7 @@ export class DropboxState {
     this.settings = copySettings(defaults);
     this.tokens = new TokenStore(clock);
     this.codes = new AuthCodeStore(clock);
+    this.uploads = new UploadSessionStore(clock);
   }
 
   /** The account's file tree, created empty on first use. */

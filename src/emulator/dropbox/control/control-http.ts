@@ -71,6 +71,27 @@ function operations(control: DropboxEmulatorControl): [string, string, (body: Bo
       (body) => control.putFile(field(body, "accountId", "string"), field(body, "path", "string"), fileContent(body)),
     ],
     ["GET", "/files", (_body, url) => control.listFiles(url.searchParams.get("accountId") ?? "")],
+    ["GET", "/upload-sessions", () => control.listUploadSessions()],
+    [
+      "PUT",
+      "/quota",
+      (body) => {
+        const bytes = body.bytes === null ? null : field<number>(body, "bytes", "number");
+        control.setQuota(field(body, "accountId", "string"), bytes);
+        return OK;
+      },
+    ],
+    [
+      "PUT",
+      "/upload-limits",
+      (body) => {
+        control.setUploadLimits({
+          maxRequestBytes: field(body, "maxRequestBytes", "number", true),
+          storeContentUpToBytes: field(body, "storeContentUpToBytes", "number", true),
+        });
+        return OK;
+      },
+    ],
   ];
 }
 

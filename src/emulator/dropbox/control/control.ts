@@ -5,6 +5,7 @@ import { contentHashOf } from "../files/content-hash.js";
 import { parseSlashPath } from "../files/paths.js";
 import { commitFile, createFolder, WriteFailure } from "../files/write.js";
 import { decisionRedirect, type Decision } from "../oauth/decide.js";
+import type { UploadSessionInfo } from "../files/upload-sessions.js";
 import type { IssuedToken } from "../oauth/token-store.js";
 import { ControlError } from "./control-error.js";
 import { storedEntry, type StoredEntry } from "./entries.js";
@@ -44,10 +45,25 @@ export interface DropboxEmulatorControl {
   /** Writes (or overwrites) a file directly, bypassing upload limits and quota. */
   putFile(accountId: string, path: string, content: string | Uint8Array): StoredEntry;
   listFiles(accountId: string): StoredEntry[];
+  listUploadSessions(): UploadSessionInfo[];
+  /** Space quota in bytes for one account; null = unlimited. */
+  setQuota(accountId: string, bytes: number | null): void;
+  /** Lower Dropbox's 150 MiB per-request cap, or how large a file may be to keep its bytes. */
+  setUploadLimits(limits: UploadLimits): void;
+}
+
+export interface UploadLimits {
+  maxRequestBytes?: number;
+  storeContentUpToBytes?: number;
 }
 
 function positiveInteger(value: number, what: string): number {
   if (!Number.isInteger(value) || value < 1) throw new ControlError(`${what} must be a positive integer`);
+  return value;
+}
+
+function byteCount(value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new ControlError(`${what} must be a byte count`);
   return value;
 }
 
@@ -161,6 +177,24 @@ export class DropboxControl implements DropboxEmulatorControl {
 
   listFiles(accountId: string): StoredEntry[] {
     return this.emu.state.drive(this.requireAccount(accountId)).all().map(storedEntry);
+  }
+
+  listUploadSessions(): UploadSessionInfo[] {
+    return this.emu.state.uploads.list();
+  }
+
+  setQuota(accountId: string, bytes: number | null): void {
+    this.emu.state.settings.quotaBytes.set(this.requireAccount(accountId), bytes === null ? null : byteCount(bytes, "bytes"));
+  }
+
+  setUploadLimits(limits: UploadLimits): void {
+    const settings = this.emu.state.settings;
+    if (limits.maxRequestBytes !== undefined) {
+      settings.maxRequestBytes = byteCount(limits.maxRequestBytes, "maxRequestBytes");
+    }
+    if (limits.storeContentUpToBytes !== undefined) {
+      settings.storeContentUpToBytes = byteCount(limits.storeContentUpToBytes, "storeContentUpToBytes");
+    }
   }
 
   private requireAccount(accountId: string): string {
