@@ -1,0 +1,95 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "../generated/prisma/client.js";
+import type { SqlSession } from "./migrate.js";
+import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.js";
+
+export type { PrismaClient };
+
+export interface Database {
+  kind: "embedded" | "server";
+  prisma: PrismaClient;
+  /** Runs `work` on one dedicated SQL session (used for migrations). */
+  withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget = { kind: "embedded"; dataDir: string } | { kind: "server"; url: string };
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  return target.kind === "embedded" ? openEmbedded(target.dataDir) : openServer(target.url);
+}
+
+async function openEmbedded(dataDir: string): Promise<Database> {
+  await mkdir(dataDir, { recursive: true });
+  const lock: DataDirLock = await acquireDataDirLock(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(join(dataDir, "pglite"));
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const session: SqlSession = {
+    async query<Row>(sql: string, params?: unknown[]) {
+      return (await pglite.query<Row>(sql, params)).rows;
+    },
+    async exec(sql) {
+      await pglite.exec(sql);
+    },
+  };
+  return {
+    kind: "embedded",
+    prisma,
+    // PGlite has a single connection; Prisma is idle while migrations run at start-up.
+    withSession: (work) => work(session),
+    async ping() {
+      await pglite.query("SELECT 1");
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+      await lock.release();
+    },
+  };
+}
+
+async function openServer(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Without a listener an idle client's network error would crash the process.
+  pool.on("error", () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: "server",
+    prisma,
+    async withSession(work) {
+      const client = await pool.connect();
+      try {
+        return await work({
+          async query<Row>(sql: string, params?: unknown[]) {
+            return (await client.query(sql, params)).rows as Row[];
+          },
+          async exec(sql) {
+            await client.query(sql);
+          },
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await pool.query("SELECT 1");
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import { lexicographicSortSchema, printSchema } from "graphql";
+import { builder } from "./builder.js";
+import "./user.js";
+
+export const schema = builder.toSchema();
+
+/** The SDL committed as schema.graphql, sorted so diffs stay stable. */
+export function printSchemaSdl(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}
