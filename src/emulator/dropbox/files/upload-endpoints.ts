@@ -42,12 +42,13 @@ function committed(ctx: ApiContext, info: CommitInfo, uploaded: UploadedContent,
   }
 }
 
-function session(ctx: ApiContext, args: ArgReader, onMissing: (tag: string) => Error) {
+/** Reads the cursor argument; `notFound` is the route's own shape of the not_found error. */
+function lookupSession(ctx: ApiContext, args: ArgReader, notFound: () => Error) {
   const cursor = args.object("cursor");
   const id = cursor.string("session_id");
   const offset = cursor.integer("offset", 0, Number.MAX_SAFE_INTEGER) ?? cursor.fail("offset", "required");
   const found = ctx.state.uploads.get(id, ctx.account.accountId);
-  if (!found) throw onMissing("not_found");
+  if (!found) throw notFound();
   return { found, offset };
 }
 
@@ -201,7 +202,7 @@ export const uploadEndpoints: UploadEndpoint[] = [
     key: "upload_session_append_v2",
     scope: SCOPE,
     handle: async (ctx, args, req) => {
-      const { found, offset } = session(ctx, args, (tag) => tagError(tag));
+      const { found, offset } = lookupSession(ctx, args, () => tagError("not_found"));
       const close = args.boolean("close", false);
       return found.type === "sequential"
         ? appendSequential(ctx, args, req, found, offset, close)
@@ -215,7 +216,7 @@ export const uploadEndpoints: UploadEndpoint[] = [
     key: "upload_session_finish",
     scope: SCOPE,
     handle: async (ctx, args, req) => {
-      const { found, offset } = session(ctx, args, (tag) => finishLookupError(tag));
+      const { found, offset } = lookupSession(ctx, args, () => finishLookupError("not_found"));
       return finish(ctx, args, req, found, offset);
     },
   },
