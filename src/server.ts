@@ -11,6 +11,7 @@ import { createSessionStore } from "./auth/sessions.js";
 import type { Services } from "./context.js";
 import { createGraphQLHandler } from "./http/graphql.js";
 import { healthRoutes } from "./http/health.js";
+import { graphiqlAssetRoutes } from "./http/graphiql.js";
 import { findRoute, type Route } from "./http/router.js";
 import { sendJson } from "./http/respond.js";
 
@@ -46,7 +47,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       cipher: createTokenCipher(key, config.tokenEncryption.oldKeys),
       sessions: createSessionStore(database.prisma, { now, randomBytes: (n) => getRandomValues(new Uint8Array(n)) }),
     };
-    const routes: Route[] = [...healthRoutes(() => database.ping())];
+    const routes: Route[] = [
+      ...healthRoutes(() => database.ping()),
+      // GraphiQL is off in production (see createGraphQLHandler), so its assets are too.
+      ...(config.isProduction ? [] : graphiqlAssetRoutes()),
+    ];
     const graphql = createGraphQLHandler(services);
 
     const handle = async (req: IncomingMessage, res: ServerResponse, url: URL) => {

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { schema } from "../schema/index.js";
 import { readCookie, SESSION_COOKIE, clearedSessionCookie, sessionCookie } from "../auth/cookies.js";
 import type { GraphQLContext, Services } from "../context.js";
+import { renderGraphiQL } from "./graphiql.js";
 
 type ServerContext = { req: IncomingMessage; res: ServerResponse };
 
@@ -22,6 +23,7 @@ export function createGraphQLHandler(services: Services): YogaServerInstance<Ser
     graphiql: config.isProduction
       ? false
       : { title: "Quizzical Beats Integrations", credentials: "same-origin" },
+    renderGraphiQL,
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(" ")),
       info: (...args) => logger.info(args.map(String).join(" ")),
