@@ -140,12 +140,13 @@ describe.each(databaseModes())("accounts and sessions (%s database)", (mode) => 
   });
 
   it("treats unknown, malformed and over-long tokens as signed out, and clears a stale cookie", async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { authorization: "Bearer not-a-real-token" },
       { authorization: `Bearer ${"x".repeat(10_000)}` },
       { authorization: "Basic dXNlcjpwYXNz" },
       { cookie: "session=%E0%A4%A" },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await postGraphQL(t.graphqlUrl, { query: ME }, headers);
       expect(res.status).toBe(200);
       expect(res.json.data.me).toBeNull();
