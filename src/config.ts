@@ -51,6 +51,13 @@ const envSchema = z.object({
   ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   MIGRATE_ON_START: z.preprocess(emptyAsUndefined, booleanString.default(true)),
+  DROPBOX_APP_KEY: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
+  DROPBOX_APP_SECRET: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
+  DROPBOX_REDIRECT_URI: z.preprocess(emptyAsUndefined, httpUrl.optional()),
+  DROPBOX_AUTHORIZE_URL: httpUrl.default("https://www.dropbox.com/oauth2/authorize"),
+  DROPBOX_TOKEN_URL: httpUrl.default("https://api.dropboxapi.com/oauth2/token"),
+  DROPBOX_API_URL: httpUrl.default("https://api.dropboxapi.com"),
+  DROPBOX_CONTENT_URL: httpUrl.default("https://content.dropboxapi.com"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -67,6 +74,16 @@ export interface Config {
   tokenEncryption: { key: string | undefined; oldKeys: string[] };
   logLevel: Env["LOG_LEVEL"];
   migrateOnStart: boolean;
+  /** Null when DROPBOX_APP_KEY is unset: the server runs, Dropbox fields say it is not configured. */
+  dropbox: OAuthClientConfig & { apiUrl: string; contentUrl: string } | null;
+}
+
+export interface OAuthClientConfig {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  authorizeUrl: string;
+  tokenUrl: string;
 }
 
 /** Parses and validates the environment. Throws ConfigError listing every problem. */
@@ -95,6 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         "(every instance must share the key; 32 random bytes as base64)",
     );
   }
+  if (e.DROPBOX_APP_KEY && !e.DROPBOX_APP_SECRET) {
+    throw new ConfigError("Invalid configuration:\n  DROPBOX_APP_SECRET: required when DROPBOX_APP_KEY is set");
+  }
   return {
     nodeEnv: e.NODE_ENV,
     isProduction: e.NODE_ENV === "production",
@@ -109,5 +129,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenEncryption: { key: e.TOKEN_ENCRYPTION_KEY, oldKeys: e.TOKEN_ENCRYPTION_KEYS_OLD },
     logLevel: e.LOG_LEVEL,
     migrateOnStart: e.MIGRATE_ON_START,
+    dropbox:
+      e.DROPBOX_APP_KEY && e.DROPBOX_APP_SECRET
+        ? {
+            clientId: e.DROPBOX_APP_KEY,
+            clientSecret: e.DROPBOX_APP_SECRET,
+            redirectUri: e.DROPBOX_REDIRECT_URI ?? `${e.PUBLIC_URL}/users/dropbox/callback`,
+            authorizeUrl: e.DROPBOX_AUTHORIZE_URL,
+            tokenUrl: e.DROPBOX_TOKEN_URL,
+            apiUrl: e.DROPBOX_API_URL,
+            contentUrl: e.DROPBOX_CONTENT_URL,
+          }
+        : null,
   };
 }

@@ -14,6 +14,10 @@ import { healthRoutes } from "./http/health.js";
 import { graphiqlAssetRoutes } from "./http/graphiql.js";
 import { findRoute, type Route } from "./http/router.js";
 import { sendJson } from "./http/respond.js";
+import { createProviders } from "./oauth/providers.js";
+import { createTokenRefresher } from "./oauth/token-refresher.js";
+import { oauthCallbackRoute } from "./oauth/callback-route.js";
+import type { Fetch } from "./oauth/openid.js";
 
 /** Largest non-upload GraphQL request body accepted; bigger ones get 413 before parsing. */
 const MAX_GRAPHQL_BODY_BYTES = 1024 * 1024;
@@ -22,6 +26,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export interface ServerOptions {
   logger?: Logger;
   now?: () => Date;
+  /** Outbound HTTP to providers. */
+  fetch?: Fetch;
 }
 
 export interface RunningServer {
@@ -39,16 +45,23 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   try {
     if (config.migrateOnStart) await database.withSession((session) => applyMigrations(session, logger));
     const key = await resolveEncryptionKey(config, logger);
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    const cipher = createTokenCipher(key, config.tokenEncryption.oldKeys);
+    const providers = createProviders(config, fetchImpl);
     const services: Services = {
       config,
       logger,
       prisma: database.prisma,
       now,
-      cipher: createTokenCipher(key, config.tokenEncryption.oldKeys),
+      cipher,
+      fetch: fetchImpl,
+      providers,
+      refresher: createTokenRefresher({ prisma: database.prisma, cipher, providers, logger, now }),
       sessions: createSessionStore(database.prisma, { now, randomBytes: (n) => getRandomValues(new Uint8Array(n)) }),
     };
     const routes: Route[] = [
       ...healthRoutes(() => database.ping()),
+      oauthCallbackRoute(services, "DROPBOX", "/users/dropbox/callback"),
       // GraphiQL is off in production (see createGraphQLHandler), so its assets are too.
       ...(config.isProduction ? [] : graphiqlAssetRoutes()),
     ];

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { schema } from "../schema/index.js";
 import { readCookie, SESSION_COOKIE, clearedSessionCookie, sessionCookie } from "../auth/cookies.js";
 import type { GraphQLContext, Services } from "../context.js";
+import { createIntegrationLoader } from "../oauth/integration-loader.js";
 import { renderGraphiQL } from "./graphiql.js";
 
 type ServerContext = { req: IncomingMessage; res: ServerResponse };
@@ -67,6 +68,7 @@ export function createGraphQLHandler(services: Services): YogaServerInstance<Ser
         viewer: validated?.user ?? null,
         session: validated && token ? { token, via } : null,
         responseCookies: cookies,
+        integrations: createIntegrationLoader(services.prisma, services.refresher),
       };
     },
   });

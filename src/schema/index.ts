@@ -1,6 +1,8 @@
 import { lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.js";
 import "./user.js";
+import "./integrations.js";
+import "./dropbox.js";
 
 export const schema = builder.toSchema();
 

@@ -1,0 +1,71 @@
+import { ProviderUnavailableError } from "../oauth/errors.js";
+import type { Fetch } from "../oauth/openid.js";
+import { PROVIDER_TIMEOUT_SECONDS } from "../oauth/openid.js";
+
+/** A Dropbox API error answer: 401 auth errors, 409 route errors (`error_summary` tags), 429. */
+export class DropboxApiError extends Error {
+  override name = "DropboxApiError";
+  constructor(
+    readonly status: number,
+    /** First segment of error_summary, e.g. "path" or "expired_access_token". */
+    readonly tag: string,
+    readonly summary: string,
+    readonly retryAfterSeconds: number | null,
+  ) {
+    super(`Dropbox answered ${status} ${summary}`);
+  }
+}
+
+export interface DropboxHttp {
+  apiUrl: string;
+  fetch: Fetch;
+  timeoutMs?: number;
+}
+
+/**
+ * Calls a Dropbox RPC endpoint. Network failures, timeouts, 5xx and unparseable answers become
+ * ProviderUnavailableError; Dropbox's own error answers become DropboxApiError.
+ */
+export async function dropboxRpc<T>(http: DropboxHttp, endpoint: string, accessToken: string, args: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await http.fetch(`${http.apiUrl}/2/${endpoint}`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        ...(args === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: args === undefined ? undefined : JSON.stringify(args),
+      signal: AbortSignal.timeout(http.timeoutMs ?? PROVIDER_TIMEOUT_SECONDS * 1000),
+    });
+  } catch (error) {
+    const timedOut = (error as Error).name === "TimeoutError";
+    throw new ProviderUnavailableError("DROPBOX", timedOut ? "request timed out" : "network error");
+  }
+  const text = await response.text().catch(() => "");
+  if (response.ok) {
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ProviderUnavailableError("DROPBOX", "malformed response");
+    }
+  }
+  if (response.status >= 500) throw new ProviderUnavailableError("DROPBOX", `HTTP ${response.status}`);
+  const retryAfter = Number(response.headers.get("retry-after"));
+  const summary = errorSummary(text) ?? `http_${response.status}`;
+  throw new DropboxApiError(
+    response.status,
+    summary.split("/")[0] ?? summary,
+    summary,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+  );
+}
+
+function errorSummary(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { error_summary?: unknown };
+    return typeof body.error_summary === "string" ? body.error_summary : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,11 @@
+import type { Config } from "../config.js";
+import { createDropboxProvider } from "../dropbox/provider.js";
+import type { Fetch } from "./openid.js";
+import type { OAuthProvider, ProviderId } from "./provider.js";
+
+/** The providers this server is configured for; an unconfigured one is simply absent. */
+export function createProviders(config: Config, fetchImpl: Fetch): Partial<Record<ProviderId, OAuthProvider>> {
+  return {
+    ...(config.dropbox ? { DROPBOX: createDropboxProvider(config.dropbox, fetchImpl) } : {}),
+  };
+}

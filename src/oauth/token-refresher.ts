@@ -1,0 +1,172 @@
+import { randomUUID } from "node:crypto";
+import * as client from "openid-client";
+import type { PrismaClient } from "../db/database.js";
+import type { Integration } from "../generated/prisma/client.js";
+import type { TokenCipher } from "../crypto/token-cipher.js";
+import type { Logger } from "../logger.js";
+import type { OAuthProvider, ProviderId } from "./provider.js";
+import { NotConnectedError, PROVIDER_NAMES, ProviderNotConfiguredError, ProviderUnavailableError, ReconnectRequiredError } from "./errors.js";
+import { oauthErrorCode } from "./openid.js";
+import { openAccessToken, openRefreshToken, sealAccessToken, sealRefreshToken } from "./token-store.js";
+
+/** Tokens expiring within this window are refreshed before use. */
+export const REFRESH_WINDOW_MS = 5 * 60 * 1000;
+
+export interface TokenRefresherDeps {
+  prisma: PrismaClient;
+  cipher: TokenCipher;
+  providers: Partial<Record<ProviderId, OAuthProvider>>;
+  logger: Logger;
+  now: () => Date;
+  /** How long a refresh lease blocks other instances; longer than a provider call can take. */
+  leaseMs?: number;
+  pollMs?: number;
+}
+
+export interface TokenRefresher {
+  /** A usable access token for the integration, refreshed first when it is about to expire. */
+  accessToken(row: Integration, options?: { force?: boolean }): Promise<string>;
+}
+
+/**
+ * Refreshes so that each token is refreshed once, however many callers need it at once:
+ * within this process callers share one promise; across instances a lease row-column taken
+ * with a compare-and-set UPDATE decides which instance calls the provider, and the others wait
+ * for the token version to change and read the fresh token. No transaction stays open across
+ * the provider call, so embedded mode (one connection) is never blocked by it.
+ */
+export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
+  const { prisma, cipher, logger, now } = deps;
+  const leaseMs = deps.leaseMs ?? 30_000;
+  const pollMs = deps.pollMs ?? 50;
+  const inFlight = new Map<string, Promise<string>>();
+
+  function usable(row: Integration): void {
+    if (row.status === "RECONNECT_REQUIRED") throw new ReconnectRequiredError(row.provider);
+    if (row.status !== "CONNECTED" || !row.accessTokenEnc) throw new NotConnectedError(row.provider);
+  }
+
+  async function refreshWithLease(id: string, provider: ProviderId, observedVersion: number, force: boolean): Promise<string> {
+    const deadline = Date.now() + leaseMs * 2;
+    for (;;) {
+      const row = await prisma.integration.findUnique({ where: { id } });
+      if (!row) throw new NotConnectedError(provider);
+      usable(row);
+      if (row.tokenVersion !== observedVersion) {
+        // Another caller or instance refreshed meanwhile.
+        return openAccessToken(cipher, row)!;
+      }
+      const owner = randomUUID();
+      const at = now();
+      const taken = await prisma.integration.updateMany({
+        where: {
+          id,
+          tokenVersion: observedVersion,
+          status: "CONNECTED",
+          OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: at } }],
+        },
+        data: { refreshLeaseUntil: new Date(at.getTime() + leaseMs), refreshLeaseOwner: owner },
+      });
+      if (taken.count === 1) return refreshHoldingLease(row, owner, force);
+      if (Date.now() > deadline) {
+        throw new ProviderUnavailableError(row.provider, "another refresh is taking too long");
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  async function refreshHoldingLease(row: Integration, owner: string, force: boolean): Promise<string> {
+    const provider = deps.providers[row.provider];
+    const name = PROVIDER_NAMES[row.provider];
+    const release = { refreshLeaseUntil: null, refreshLeaseOwner: null };
+    if (!provider) {
+      await prisma.integration.updateMany({ where: { id: row.id, refreshLeaseOwner: owner }, data: release });
+      throw new ProviderNotConfiguredError(row.provider);
+    }
+    const refreshToken = openRefreshToken(cipher, row);
+    if (!refreshToken) {
+      await markReconnectRequired(row, owner, `${name} issued no refresh token; reconnect ${name}`);
+      throw new ReconnectRequiredError(row.provider);
+    }
+    let tokens: client.TokenEndpointResponse;
+    try {
+      tokens = await client.refreshTokenGrant(provider.configuration, refreshToken);
+    } catch (error) {
+      if (oauthErrorCode(error) === "invalid_grant") {
+        await markReconnectRequired(row, owner, `${name} refused the saved authorization (revoked or expired); reconnect ${name}`);
+        logger.warn({ integrationId: row.id, provider: row.provider }, "refresh token rejected: reconnect required");
+        throw new ReconnectRequiredError(row.provider);
+      }
+      const reason = describeFailure(error);
+      await prisma.integration.updateMany({
+        where: { id: row.id, refreshLeaseOwner: owner },
+        data: { ...release, lastError: `Refreshing ${name} access failed (${reason}); it will be retried` },
+      });
+      logger.warn({ integrationId: row.id, provider: row.provider, reason }, "token refresh failed; tokens kept");
+      // A token that is only close to expiry still works: better to use it than to fail.
+      const stillValid = row.accessTokenExpiresAt && row.accessTokenExpiresAt.getTime() > now().getTime() + 10_000;
+      if (stillValid && !force) return openAccessToken(cipher, row)!;
+      throw new ProviderUnavailableError(row.provider, reason);
+    }
+    const at = now();
+    const expiresIn = tokens.expires_in ?? provider.defaultAccessTokenTtlSeconds;
+    await prisma.integration.updateMany({
+      where: { id: row.id, refreshLeaseOwner: owner },
+      data: {
+        ...release,
+        accessTokenEnc: sealAccessToken(cipher, row.userId, row.provider, tokens.access_token),
+        // Providers that do not rotate send no refresh token: keep the one we have.
+        ...(tokens.refresh_token
+          ? { refreshTokenEnc: sealRefreshToken(cipher, row.userId, row.provider, tokens.refresh_token) }
+          : {}),
+        ...(tokens.scope ? { scopes: tokens.scope.split(" ").filter(Boolean) } : {}),
+        accessTokenExpiresAt: new Date(at.getTime() + expiresIn * 1000),
+        lastRefreshedAt: at,
+        lastError: null,
+        tokenVersion: { increment: 1 },
+      },
+    });
+    logger.info({ integrationId: row.id, provider: row.provider }, "access token refreshed");
+    return tokens.access_token;
+  }
+
+  async function markReconnectRequired(row: Integration, owner: string, message: string): Promise<void> {
+    await prisma.integration.updateMany({
+      where: { id: row.id, refreshLeaseOwner: owner },
+      data: {
+        status: "RECONNECT_REQUIRED",
+        accessTokenEnc: null,
+        refreshTokenEnc: null,
+        accessTokenExpiresAt: null,
+        lastError: message,
+        tokenVersion: { increment: 1 },
+        refreshLeaseUntil: null,
+        refreshLeaseOwner: null,
+      },
+    });
+  }
+
+  return {
+    async accessToken(row, options = {}) {
+      usable(row);
+      const expiresAt = row.accessTokenExpiresAt?.getTime() ?? 0;
+      if (!options.force && expiresAt - now().getTime() > REFRESH_WINDOW_MS) return openAccessToken(cipher, row)!;
+      const key = `${row.id}:${row.tokenVersion}`;
+      let shared = inFlight.get(key);
+      if (!shared) {
+        shared = refreshWithLease(row.id, row.provider, row.tokenVersion, options.force ?? false).finally(() => inFlight.delete(key));
+        inFlight.set(key, shared);
+      }
+      return shared;
+    },
+  };
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof client.ResponseBodyError) return `HTTP ${error.status} ${error.error}`;
+  if (error instanceof Error) {
+    if (error.name === "TimeoutError" || error.name === "AbortError") return "request timed out";
+    if (error instanceof client.ClientError) return "unexpected response";
+  }
+  return "network error";
+}
