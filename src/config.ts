@@ -51,6 +51,12 @@ const envSchema = z.object({
   ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   MIGRATE_ON_START: z.preprocess(emptyAsUndefined, booleanString.default(true)),
+  PROVIDER_TIMEOUT_MS: z.coerce
+    .number({ message: "expected milliseconds" })
+    .int("expected milliseconds")
+    .min(100, "expected at least 100 ms")
+    .max(120_000, "expected at most 120000 ms")
+    .default(10_000),
   DROPBOX_APP_KEY: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
   DROPBOX_APP_SECRET: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
   DROPBOX_REDIRECT_URI: z.preprocess(emptyAsUndefined, httpUrl.optional()),
@@ -74,6 +80,8 @@ export interface Config {
   tokenEncryption: { key: string | undefined; oldKeys: string[] };
   logLevel: Env["LOG_LEVEL"];
   migrateOnStart: boolean;
+  /** How long a call to a provider may take before it counts as failed. */
+  providerTimeoutMs: number;
   /** Null when DROPBOX_APP_KEY is unset: the server runs, Dropbox fields say it is not configured. */
   dropbox: OAuthClientConfig & { apiUrl: string; contentUrl: string } | null;
 }
@@ -129,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenEncryption: { key: e.TOKEN_ENCRYPTION_KEY, oldKeys: e.TOKEN_ENCRYPTION_KEYS_OLD },
     logLevel: e.LOG_LEVEL,
     migrateOnStart: e.MIGRATE_ON_START,
+    providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
     dropbox:
       e.DROPBOX_APP_KEY && e.DROPBOX_APP_SECRET
         ? {

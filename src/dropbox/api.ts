@@ -1,6 +1,5 @@
 import { ProviderUnavailableError } from "../oauth/errors.js";
 import type { Fetch } from "../oauth/openid.js";
-import { PROVIDER_TIMEOUT_SECONDS } from "../oauth/openid.js";
 
 /** A Dropbox API error answer: 401 auth errors, 409 route errors (`error_summary` tags), 429. */
 export class DropboxApiError extends Error {
@@ -19,7 +18,7 @@ export class DropboxApiError extends Error {
 export interface DropboxHttp {
   apiUrl: string;
   fetch: Fetch;
-  timeoutMs?: number;
+  timeoutMs: number;
 }
 
 /**
@@ -36,7 +35,7 @@ export async function dropboxRpc<T>(http: DropboxHttp, endpoint: string, accessT
         ...(args === undefined ? {} : { "content-type": "application/json" }),
       },
       body: args === undefined ? undefined : JSON.stringify(args),
-      signal: AbortSignal.timeout(http.timeoutMs ?? PROVIDER_TIMEOUT_SECONDS * 1000),
+      signal: AbortSignal.timeout(http.timeoutMs),
     });
   } catch (error) {
     const timedOut = (error as Error).name === "TimeoutError";

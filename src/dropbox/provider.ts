@@ -21,8 +21,12 @@ interface CurrentAccount {
   email?: string;
 }
 
-export function createDropboxProvider(config: NonNullable<Config["dropbox"]>, fetchImpl: Fetch): OAuthProvider {
-  const http = { apiUrl: config.apiUrl, fetch: fetchImpl };
+export function createDropboxProvider(
+  config: NonNullable<Config["dropbox"]>,
+  fetchImpl: Fetch,
+  timeoutMs: number,
+): OAuthProvider {
+  const http = { apiUrl: config.apiUrl, fetch: fetchImpl, timeoutMs };
   return {
     id: "DROPBOX",
     scopes: DROPBOX_SCOPES,
@@ -30,7 +34,7 @@ export function createDropboxProvider(config: NonNullable<Config["dropbox"]>, fe
     authorizeParams: { token_access_type: "offline" },
     redirectUri: config.redirectUri,
     defaultAccessTokenTtlSeconds: 14_400,
-    configuration: createOAuthConfiguration(config, fetchImpl),
+    configuration: createOAuthConfiguration(config, fetchImpl, timeoutMs),
     async fetchAccount(accessToken) {
       const account = await dropboxRpc<CurrentAccount>(http, "users/get_current_account", accessToken, undefined);
       return { accountId: account.account_id, accountName: account.name?.display_name ?? account.email ?? account.account_id };

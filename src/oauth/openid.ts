@@ -3,9 +3,6 @@ import type { OAuthClientConfig } from "../config.js";
 
 export type Fetch = typeof fetch;
 
-/** Provider HTTP calls give up after this long; a hung provider must not hang our requests. */
-export const PROVIDER_TIMEOUT_SECONDS = 10;
-
 function isLoopback(url: string): boolean {
   const host = new URL(url).hostname;
   return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -15,7 +12,11 @@ function isLoopback(url: string): boolean {
  * openid-client configuration for a plain OAuth 2 provider (no discovery). Plain http is
  * allowed only for loopback endpoints (the emulator); real providers are https.
  */
-export function createOAuthConfiguration(endpoints: OAuthClientConfig, fetchImpl: Fetch): client.Configuration {
+export function createOAuthConfiguration(
+  endpoints: OAuthClientConfig,
+  fetchImpl: Fetch,
+  timeoutMs: number,
+): client.Configuration {
   const metadata: client.ServerMetadata = {
     issuer: new URL(endpoints.authorizeUrl).origin,
     authorization_endpoint: endpoints.authorizeUrl,
@@ -23,7 +24,8 @@ export function createOAuthConfiguration(endpoints: OAuthClientConfig, fetchImpl
     code_challenge_methods_supported: ["S256"],
   };
   const configuration = new client.Configuration(metadata, endpoints.clientId, endpoints.clientSecret);
-  configuration.timeout = PROVIDER_TIMEOUT_SECONDS;
+  // A hung provider must not hang our requests (openid-client counts in seconds).
+  configuration.timeout = timeoutMs / 1000;
   configuration[client.customFetch] = (url, options) => fetchImpl(url, options as RequestInit);
   const insecure = [endpoints.authorizeUrl, endpoints.tokenUrl].filter((u) => u.startsWith("http:"));
   if (insecure.length > 0) {

@@ -6,6 +6,6 @@ import type { OAuthProvider, ProviderId } from "./provider.js";
 /** The providers this server is configured for; an unconfigured one is simply absent. */
 export function createProviders(config: Config, fetchImpl: Fetch): Partial<Record<ProviderId, OAuthProvider>> {
   return {
-    ...(config.dropbox ? { DROPBOX: createDropboxProvider(config.dropbox, fetchImpl) } : {}),
+    ...(config.dropbox ? { DROPBOX: createDropboxProvider(config.dropbox, fetchImpl, config.providerTimeoutMs) } : {}),
   };
 }

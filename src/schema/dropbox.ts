@@ -81,7 +81,7 @@ builder.queryField("dropboxFolders", (t) =>
     resolve: async (_root, args, ctx) => {
       const dropbox = ctx.services.config.dropbox;
       if (!dropbox) throw new ProviderNotConfiguredError("DROPBOX");
-      const http = { apiUrl: dropbox.apiUrl, fetch: ctx.services.fetch };
+      const http = { apiUrl: dropbox.apiUrl, fetch: ctx.services.fetch, timeoutMs: ctx.services.config.providerTimeoutMs };
       if (args.cursor) {
         const cursor = parseArg("cursor", z.string().max(4096, "cursor is not valid"), args.cursor);
         return listFolders(http, ctx.integrations, ctx.viewer!.id, { cursor });

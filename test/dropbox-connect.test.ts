@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { databaseModes } from "./support/database.js";
+import {
+  ALICE,
+  APP_URL,
+  BOB,
+  START_CONNECT,
+  connectDropbox,
+  dropboxIntegration,
+  follow,
+  gql,
+  signUpUser,
+  startDropboxStack,
+  type DropboxStack,
+} from "./support/dropbox.js";
+import { postGraphQL } from "./support/graphql.js";
+import { startTestServer } from "./support/server.js";
+
+describe.each(databaseModes())("Dropbox connect flow (%s database)", (mode) => {
+  let stack: DropboxStack;
+  beforeAll(async () => {
+    stack = await startDropboxStack(mode);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  beforeEach(() => {
+    stack.emulator.dropbox.setAutoApprove(true);
+    stack.emulator.dropbox.setBrowserAccount(ALICE);
+    stack.emulator.dropbox.clearFaults();
+  });
+
+  async function freshAccount(accountId: string) {
+    // Each test links its own emulator account so tests don't collide on "account in use".
+    stack.emulator.dropbox.setBrowserAccount(accountId);
+  }
+
+  it("connects end to end: CONNECTED with account name, export path defaulted, tokens only encrypted", async () => {
+    const user = await signUpUser(stack.server);
+    const before = await dropboxIntegration(stack, user);
+    expect(before).toMatchObject({ status: "NOT_CONNECTED", accountId: null, exportPath: null });
+
+    await freshAccount(ALICE);
+    const landed = await connectDropbox(stack, user, "/settings/integrations?tab=dropbox");
+    expect(landed.origin).toBe(APP_URL);
+    expect(landed.pathname).toBe("/settings/integrations");
+    expect(landed.searchParams.get("tab")).toBe("dropbox");
+    expect(landed.searchParams.get("dropbox")).toBe("connected");
+
+    const after = await dropboxIntegration(stack, user);
+    expect(after).toMatchObject({
+      status: "CONNECTED",
+      accountId: ALICE,
+      accountName: "Alice Example",
+      exportPath: "/QuizzicalBeats",
+      lastError: null,
+    });
+    expect(after.scopes).toEqual(
+      expect.arrayContaining(["account_info.read", "files.content.read", "files.content.write"]),
+    );
+    expect(new Date(after.accessTokenExpiresAt).getTime()).toBeGreaterThan(Date.now() + 3 * 3600_000);
+
+    // PKCE S256 and offline access were asked for.
+    const exchange = stack.emulator.dropbox.callCounts();
+    expect(exchange["token:authorization_code"]).toBeGreaterThanOrEqual(1);
+    const tokens = stack.emulator.dropbox.listTokens().filter((t) => t.accountId === ALICE && !t.revoked);
+    expect(tokens.some((t) => t.kind === "refresh")).toBe(true);
+    const row = await stack.server.server.database.prisma.integration.findFirstOrThrow({ where: { userId: user.id } });
+    const rowText = JSON.stringify(row);
+    for (const token of tokens) expect(rowText).not.toContain(token.token);
+    expect(row.accessTokenEnc).toMatch(/^v1\./);
+
+    // The user's next connect replaces tokens atomically (reconnect).
+    await connectDropbox(stack, user);
+    const reconnected = await stack.server.server.database.prisma.integration.findFirstOrThrow({ where: { userId: user.id } });
+    expect(reconnected.accessTokenEnc).not.toBe(row.accessTokenEnc);
+    expect(reconnected.tokenVersion).toBe(row.tokenVersion + 1);
+    expect(await stack.server.server.database.prisma.integration.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it("asks Dropbox for PKCE S256, offline access and the minimal scopes", async () => {
+    const user = await signUpUser(stack.server);
+    const data = await gql(stack.server, user, START_CONNECT, {});
+    const url = new URL(data.startDropboxConnect.authorizationUrl);
+    expect(url.origin + url.pathname).toBe(`${stack.emulator.url}/oauth2/authorize`);
+    expect(url.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(url.searchParams.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(url.searchParams.get("token_access_type")).toBe("offline");
+    expect(url.searchParams.get("response_type")).toBe("code");
+    expect(url.searchParams.get("redirect_uri")).toBe(`${stack.server.url}/users/dropbox/callback`);
+    expect(url.searchParams.get("scope")!.split(" ").sort()).toEqual(
+      ["account_info.read", "files.content.read", "files.content.write", "files.metadata.read"].sort(),
+    );
+    const state = url.searchParams.get("state")!;
+    // Only a hash of the state is stored, with a 10-minute expiry.
+    const rows = await stack.server.server.database.prisma.oAuthState.findMany({ where: { userId: user.id } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.id).not.toContain(state);
+    expect(rows[0]!.codeVerifierEnc).toMatch(/^v1\./);
+    const ttl = rows[0]!.expiresAt.getTime() - Date.now();
+    expect(ttl).toBeGreaterThan(9 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(10 * 60_000);
+  });
+
+  it("stores nothing when the user denies access, and says so", async () => {
+    stack.emulator.dropbox.setAutoApprove(false);
+    const user = await signUpUser(stack.server);
+    const data = await gql(stack.server, user, START_CONNECT, {});
+    const consentPage = await fetch(data.startDropboxConnect.authorizationUrl);
+    expect(consentPage.status).toBe(200);
+    const [pending] = stack.emulator.dropbox.listPendingConsents().slice(-1);
+    const { location } = stack.emulator.dropbox.decideConsent(pending!.requestId, "deny");
+    expect(new URL(location).searchParams.get("error")).toBe("access_denied");
+    const landed = await follow(location, user.cookie);
+    const target = new URL(landed.location!);
+    expect(target.toString()).toMatch(`${APP_URL}/profile?`);
+    expect(target.searchParams.get("dropbox")).toBe("error");
+    expect(target.searchParams.get("reason")).toBe("access_denied");
+    expect((await dropboxIntegration(stack, user)).status).toBe("NOT_CONNECTED");
+  });
+
+  it("refuses forged, replayed, expired and other users' state, storing nothing", async () => {
+    const user = await signUpUser(stack.server);
+    const other = await signUpUser(stack.server);
+    const callback = `${stack.server.url}/users/dropbox/callback`;
+    const reason = async (url: string, cookie?: string) => {
+      const res = await follow(url, cookie);
+      expect(res.status).toBe(302);
+      const target = new URL(res.location!);
+      expect(target.searchParams.get("dropbox")).toBe("error");
+      return target.searchParams.get("reason");
+    };
+
+    expect(await reason(`${callback}?code=abc&state=forged`, user.cookie)).toBe("invalid_state");
+    expect(await reason(`${callback}?code=abc`, user.cookie)).toBe("invalid_state");
+    expect(await reason(`${callback}?code=abc&state=${"x".repeat(5000)}`, user.cookie)).toBe("invalid_state");
+
+    // Another user's state: refused, and it stays usable by its owner.
+    await freshAccount(BOB);
+    const data = await gql(stack.server, user, START_CONNECT, {});
+    const atProvider = await follow(data.startDropboxConnect.authorizationUrl);
+    expect(await reason(atProvider.location!, other.cookie)).toBe("state_mismatch");
+    expect(await reason(atProvider.location!)).toBe("not_signed_in");
+    const ok = await follow(atProvider.location!, user.cookie);
+    expect(new URL(ok.location!).searchParams.get("dropbox")).toBe("connected");
+    // Replay of the same callback URL: the state was used.
+    expect(await reason(atProvider.location!, user.cookie)).toBe("invalid_state");
+    expect((await dropboxIntegration(stack, other)).status).toBe("NOT_CONNECTED");
+    await gql(stack.server, user, `mutation { disconnectDropbox { revoked } }`);
+
+    // Expired state (the server's clock moves past the 10-minute window).
+    const late = await signUpUser(stack.server);
+    const lateStart = await gql(stack.server, late, START_CONNECT, {});
+    const lateCallback = await follow(lateStart.startDropboxConnect.authorizationUrl);
+    stack.server.clock.advance(11 * 60_000);
+    try {
+      expect(await reason(lateCallback.location!, late.cookie)).toBe("state_expired");
+    } finally {
+      stack.server.clock.offsetMs = 0;
+    }
+    expect((await dropboxIntegration(stack, late)).status).toBe("NOT_CONNECTED");
+    // No callback failure leaked a token into the logs.
+    const allLogs = stack.server.logs.join("\n");
+    for (const token of stack.emulator.dropbox.listTokens()) expect(allLogs).not.toContain(token.token);
+  });
+
+  it.each([
+    ["another origin", "https://evil.example/steal"],
+    ["a protocol-relative URL", "//evil.example/steal"],
+    ["a backslash trick", "/\\evil.example"],
+    ["a javascript: URL", "javascript:alert(1)"],
+    ["credentials in the URL", `${APP_URL.replace("http://", "http://user:pw@")}/profile`],
+  ])("refuses returnTo with %s", async (_name, returnTo) => {
+    const user = await signUpUser(stack.server);
+    const data = await gql(stack.server, user, START_CONNECT, { returnTo });
+    expect(data.startDropboxConnect).toMatchObject({ __typename: "ValidationError", code: "VALIDATION_FAILED" });
+    expect(data.startDropboxConnect.message).toMatch(/returnTo must/);
+    expect(await stack.server.server.database.prisma.oAuthState.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("accepts an absolute returnTo on APP_URL's origin", async () => {
+    const user = await signUpUser(stack.server);
+    const data = await gql(stack.server, user, START_CONNECT, { returnTo: `${APP_URL}/quiz/42#export` });
+    expect(data.startDropboxConnect.__typename).toBe("ConnectStart");
+  });
+
+  it("refuses a Dropbox account already linked to another user, changing neither user", async () => {
+    const first = await signUpUser(stack.server);
+    const second = await signUpUser(stack.server);
+    stack.emulator.dropbox.setBrowserAccount(BOB);
+    expect((await connectDropbox(stack, first)).searchParams.get("dropbox")).toBe("connected");
+    const firstBefore = await stack.server.server.database.prisma.integration.findFirstOrThrow({ where: { userId: first.id } });
+
+    const refused = await connectDropbox(stack, second);
+    expect(refused.searchParams.get("dropbox")).toBe("error");
+    expect(refused.searchParams.get("reason")).toBe("account_in_use");
+    expect(await dropboxIntegration(stack, second)).toMatchObject({ status: "NOT_CONNECTED", exportPath: null });
+    const firstAfter = await stack.server.server.database.prisma.integration.findFirstOrThrow({ where: { userId: first.id } });
+    expect(firstAfter).toEqual(firstBefore);
+    // The second user's fresh grant was withdrawn at Dropbox rather than left live.
+    const live = stack.emulator.dropbox.listTokens().filter((t) => t.accountId === BOB && !t.revoked && t.kind === "refresh");
+    expect(live).toHaveLength(1);
+    await gql(stack.server, first, `mutation { disconnectDropbox { revoked } }`);
+  });
+
+  it("requires sign-in for startDropboxConnect", async () => {
+    const res = await postGraphQL(stack.server.graphqlUrl, { query: START_CONNECT });
+    expect(res.json.errors[0].message).toMatch(/Not signed in/);
+    expect(res.json.errors[0].extensions.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("reports a failed code exchange without storing anything", async () => {
+    const user = await signUpUser(stack.server);
+    stack.emulator.dropbox.injectFault({ endpoint: "token:authorization_code", kind: "http500" });
+    const landed = await connectDropbox(stack, user);
+    expect(landed.searchParams.get("reason")).toBe("token_exchange_failed");
+    expect((await dropboxIntegration(stack, user)).status).toBe("NOT_CONNECTED");
+  });
+});
+
+describe("Dropbox not configured", () => {
+  it("starts without an app key and answers a clear error", async () => {
+    const server = await startTestServer("embedded");
+    try {
+      const user = await signUpUser(server);
+      const data = await gql(server, user, START_CONNECT, {});
+      expect(data.startDropboxConnect).toMatchObject({
+        __typename: "ProviderNotConfiguredError",
+        message: "Dropbox is not configured on this server",
+      });
+      const folders = await gql(server, user, `{ dropboxFolders { __typename ... on UserError { message } } }`);
+      expect(folders.dropboxFolders.message).toBe("Dropbox is not configured on this server");
+    } finally {
+      await server.close();
+    }
+  });
+});
