@@ -35,15 +35,17 @@ export function checkName(name: string, what = "Name"): PathCheck {
  * names Dropbox refuses. The root itself is not a folder path.
  */
 export function normalizeFolderPath(raw: string, what = "Path"): PathCheck {
-  if (raw.length > MAX_PATH_LENGTH) return { ok: false, message: `${what} must be at most ${MAX_PATH_LENGTH} characters` };
   if (CONTROL_CHARACTERS.test(raw)) return { ok: false, message: `${what} must not contain control characters` };
   if (raw.includes("\\")) return { ok: false, message: `${what} must not contain backslashes (use / between folders)` };
   const segments = raw.split("/").filter((segment) => segment !== "");
   if (segments.length === 0) return { ok: false, message: `${what} must name a folder, e.g. /QuizzicalBeats` };
+  // The limit applies to the path as stored: repeated slashes dropped, the leading slash added.
+  const value = `/${segments.join("/")}`;
+  if (value.length > MAX_PATH_LENGTH) return { ok: false, message: `${what} must be at most ${MAX_PATH_LENGTH} characters` };
   for (const segment of segments) {
     if (segment === "." || segment === "..") return { ok: false, message: `${what} must not contain "." or ".." segments` };
     const check = checkName(segment, "Folder name");
     if (!check.ok) return { ok: false, message: `${what} is invalid: ${check.message}` };
   }
-  return { ok: true, value: `/${segments.join("/")}` };
+  return { ok: true, value };
 }
