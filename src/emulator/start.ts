@@ -33,10 +33,10 @@ export async function startProviderEmulator(options: EmulatorOptions = {}): Prom
 
   const server = await listenOnLoopback(options.port ?? 0, async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const handler = router.match(req.method ?? "GET", url.pathname);
-    if (handler === undefined) return sendText(res, 404, `Unknown API function: ${url.pathname}`);
-    if (handler === "method") return sendText(res, 405, `Method ${req.method ?? ""} not allowed`);
-    await handler(req, res, url);
+    const match = router.match(req.method ?? "GET", url.pathname);
+    if (match === undefined) return sendText(res, 404, `Unknown API function: ${url.pathname}`);
+    if (match === "method") return sendText(res, 405, `Method ${req.method ?? ""} not allowed`);
+    await match.handler(req, res, url, match.params);
   });
   return { url: server.url, close: server.close, dropbox: control };
 }

@@ -35,10 +35,7 @@ const FAULTS_BY_FAMILY: Record<EndpointFamily, readonly FaultKind[]> = {
   api: ["http500", "timeout", "malformed", "unauthorized", "rate_limited", "reset"],
 };
 
-export function endpointFamily(key: string): EndpointFamily | undefined {
-  return Object.hasOwn(FAMILY_BY_KEY, key) ? FAMILY_BY_KEY[key as EndpointKey] : undefined;
-}
-
-export function faultAllowed(family: EndpointFamily, kind: FaultKind): boolean {
-  return FAULTS_BY_FAMILY[family].includes(kind);
+/** The fault kinds an endpoint key supports; undefined for an unknown key. */
+export function allowedFaultKinds(key: string): readonly FaultKind[] | undefined {
+  return Object.hasOwn(FAMILY_BY_KEY, key) ? FAULTS_BY_FAMILY[FAMILY_BY_KEY[key as EndpointKey]] : undefined;
 }

@@ -1,10 +1,10 @@
 import { CallCounter } from "../call-counter.js";
 import { FaultInjector } from "../faults.js";
+import { ConsentStore } from "../oauth/consent-store.js";
 import { copySettings, type Settings } from "./config.js";
 import { FileTree } from "./files/tree.js";
 import { UploadSessionStore } from "./files/upload-sessions.js";
-import { AuthCodeStore } from "./oauth/auth-codes.js";
-import { ConsentStore } from "./oauth/consent-store.js";
+import { AuthCodeStore, type CodeGrant } from "./oauth/auth-codes.js";
 import { TokenStore } from "./oauth/token-store.js";
 
 /** Everything mutable about the emulated Dropbox; a reset replaces the whole object. */
@@ -12,7 +12,7 @@ export class DropboxState {
   readonly tokens: TokenStore;
   readonly codes: AuthCodeStore;
   readonly uploads: UploadSessionStore;
-  readonly consents = new ConsentStore();
+  readonly consents = new ConsentStore<CodeGrant>();
   readonly faults = new FaultInjector();
   readonly calls = new CallCounter();
   readonly settings: Settings;

@@ -1,33 +1,18 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { readBody } from "../../http/body.js";
-import { sendJson } from "../../http/respond.js";
 import type { Router } from "../../http/router.js";
 import type { FaultKind } from "../../faults.js";
-import { isObject } from "../api/args.js";
+import { field, mountControl, OK, type ControlBody as Body, type ControlOperation } from "../../control/json-control.js";
 import type { Decision } from "../oauth/decide.js";
 import type { DropboxEmulatorControl } from "./control.js";
-import { ControlError } from "./control-error.js";
 
 export const CONTROL_PREFIX = "/__emulator/dropbox";
-
-type Body = Record<string, unknown>;
-
-function field<T>(body: Body, name: string, type: "string" | "number" | "boolean", optional = false): T {
-  const value = body[name];
-  if (value === undefined && optional) return undefined as T;
-  if (typeof value !== type) throw new ControlError(`"${name}" must be a ${type}`);
-  return value as T;
-}
 
 function fileContent(body: Body): string | Buffer {
   if (typeof body.contentBase64 === "string") return Buffer.from(body.contentBase64, "base64");
   return field<string>(body, "content", "string");
 }
 
-const OK = { ok: true };
-
-/** Every control operation: [method, path under CONTROL_PREFIX, action]. Void actions answer {"ok":true}. */
-function operations(control: DropboxEmulatorControl): [string, string, (body: Body, url: URL) => unknown][] {
+/** Every control operation under CONTROL_PREFIX. Void actions answer {"ok":true}. */
+function operations(control: DropboxEmulatorControl): ControlOperation[] {
   return [
     ["GET", "/faults", () => control.listFaults()],
     [
@@ -95,30 +80,7 @@ function operations(control: DropboxEmulatorControl): [string, string, (body: Bo
   ];
 }
 
-async function readJson(req: IncomingMessage): Promise<Body> {
-  const raw = await readBody(req, 64 * 1024 * 1024);
-  if (raw === null) throw new ControlError("body too large");
-  if (raw.length === 0) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(raw.toString("utf8"));
-  } catch {
-    throw new ControlError("body is not JSON");
-  }
-  if (!isObject(value)) throw new ControlError("body must be a JSON object");
-  return value;
-}
-
 /** Mounts the JSON control API under /__emulator/dropbox. */
 export function addControlRoutes(router: Router, control: DropboxEmulatorControl): void {
-  for (const [method, path, action] of operations(control)) {
-    router.add(method, `${CONTROL_PREFIX}${path}`, async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-      try {
-        sendJson(res, 200, action(await readJson(req), url));
-      } catch (error) {
-        if (!(error instanceof ControlError)) throw error;
-        sendJson(res, 400, { error: error.message });
-      }
-    });
-  }
+  mountControl(router, CONTROL_PREFIX, operations(control));
 }

@@ -1,13 +1,14 @@
-import { isFaultKind, type FaultSpec, type PendingFault } from "../../faults.js";
+import { pendingFault, positiveInteger } from "../../control/fault-spec.js";
+import type { FaultSpec, PendingFault } from "../../faults.js";
 import type { DropboxEmulator } from "../emulator.js";
-import { endpointFamily, faultAllowed } from "../endpoints.js";
+import { allowedFaultKinds } from "../endpoints.js";
 import { contentHashOf } from "../files/content-hash.js";
 import { parseSlashPath } from "../files/paths.js";
 import { commitFile, createFolder, WriteFailure } from "../files/write.js";
 import { decisionRedirect, type Decision } from "../oauth/decide.js";
 import type { UploadSessionInfo } from "../files/upload-sessions.js";
 import type { IssuedToken } from "../oauth/token-store.js";
-import { ControlError } from "./control-error.js";
+import { ControlError } from "../../control/control-error.js";
 import { storedEntry, type StoredEntry } from "./entries.js";
 
 export interface PendingConsentInfo {
@@ -57,11 +58,6 @@ export interface UploadLimits {
   storeContentUpToBytes?: number;
 }
 
-function positiveInteger(value: number, what: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new ControlError(`${what} must be a positive integer`);
-  return value;
-}
-
 function byteCount(value: number, what: string): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new ControlError(`${what} must be a byte count`);
   return value;
@@ -71,17 +67,7 @@ export class DropboxControl implements DropboxEmulatorControl {
   constructor(private readonly emu: DropboxEmulator) {}
 
   injectFault(spec: FaultSpec): void {
-    const family = endpointFamily(spec.endpoint);
-    if (!family) throw new ControlError(`unknown endpoint key "${spec.endpoint}"`);
-    if (!isFaultKind(spec.kind) || !faultAllowed(family, spec.kind)) {
-      throw new ControlError(`fault kind "${String(spec.kind)}" does not apply to "${spec.endpoint}"`);
-    }
-    this.emu.state.faults.add({
-      endpoint: spec.endpoint,
-      kind: spec.kind,
-      remaining: positiveInteger(spec.times ?? 1, "times"),
-      retryAfterSeconds: positiveInteger(spec.retryAfterSeconds ?? 1, "retryAfterSeconds"),
-    });
+    this.emu.state.faults.add(pendingFault(spec, allowedFaultKinds(spec.endpoint)));
   }
 
   listFaults(): PendingFault[] {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 
 /** Dropbox codes are short-lived; the brief fixes ten minutes. */
 export const CODE_TTL_MS = 10 * 60 * 1000;
@@ -46,10 +46,4 @@ export class AuthCodeStore {
   isExpired(code: StoredCode): boolean {
     return code.expiresAt <= this.clock();
   }
-}
-
-/** RFC 7636 S256: BASE64URL(SHA256(ASCII(code_verifier))) must equal the challenge. */
-export function pkceMatches(verifier: string, challenge: string): boolean {
-  if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier)) return false;
-  return createHash("sha256").update(verifier, "ascii").digest("base64url") === challenge;
 }

@@ -1,3 +1,4 @@
+import { PKCE_VALUE } from "../../oauth/pkce.js";
 import type { DropboxClientConfig } from "../config.js";
 import type { DropboxState } from "../state.js";
 import type { CodeGrant } from "./auth-codes.js";
@@ -7,8 +8,6 @@ export type AuthorizeRequest =
   | { ok: true; client: DropboxClientConfig; grant: CodeGrant; state: string | null }
   | { ok: false; message: string };
 
-/** RFC 7636: a challenge is 43-128 unreserved characters (S256 always gives 43). */
-const CODE_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
 const TOKEN_ACCESS_TYPES = new Set(["online", "offline", "legacy"]);
 
 /** Validates /oauth2/authorize query parameters against the registered clients. */
@@ -35,7 +34,7 @@ export function parseAuthorizeRequest(
   }
 
   const codeChallenge = params.get("code_challenge");
-  if (codeChallenge === null || !CODE_CHALLENGE.test(codeChallenge)) {
+  if (codeChallenge === null || !PKCE_VALUE.test(codeChallenge)) {
     return { ok: false, message: "PKCE is required: missing or malformed code_challenge" };
   }
   if (params.get("code_challenge_method") !== "S256") {

@@ -1,6 +1,6 @@
 import type { DropboxEmulator } from "../emulator.js";
 import type { DropboxState } from "../state.js";
-import { pkceMatches } from "./auth-codes.js";
+import { pkceMatches } from "../../oauth/pkce.js";
 import { parseScopes } from "./scopes.js";
 
 export type TokenResult =
