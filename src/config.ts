@@ -57,6 +57,13 @@ const envSchema = z.object({
     .min(100, "expected at least 100 ms")
     .max(120_000, "expected at most 120000 ms")
     .default(10_000),
+  DROPBOX_UPLOAD_CHUNK_BYTES: z.coerce
+    .number({ message: "expected a byte count" })
+    .int("expected a byte count")
+    .min(4 * 1024 * 1024, "expected at least 4194304 (4 MiB)")
+    .max(148 * 1024 * 1024, "expected at most 155189248 (148 MiB)")
+    .refine((n) => n % (4 * 1024 * 1024) === 0, "expected a multiple of 4194304 (4 MiB), as Dropbox requires")
+    .default(8 * 1024 * 1024),
   DROPBOX_APP_KEY: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
   DROPBOX_APP_SECRET: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
   DROPBOX_REDIRECT_URI: z.preprocess(emptyAsUndefined, httpUrl.optional()),
@@ -83,7 +90,7 @@ export interface Config {
   /** How long a call to a provider may take before it counts as failed. */
   providerTimeoutMs: number;
   /** Null when DROPBOX_APP_KEY is unset: the server runs, Dropbox fields say it is not configured. */
-  dropbox: OAuthClientConfig & { apiUrl: string; contentUrl: string } | null;
+  dropbox: (OAuthClientConfig & { apiUrl: string; contentUrl: string; uploadChunkBytes: number }) | null;
 }
 
 export interface OAuthClientConfig {
@@ -148,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             tokenUrl: e.DROPBOX_TOKEN_URL,
             apiUrl: e.DROPBOX_API_URL,
             contentUrl: e.DROPBOX_CONTENT_URL,
+            uploadChunkBytes: e.DROPBOX_UPLOAD_CHUNK_BYTES,
           }
         : null,
   };

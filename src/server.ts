@@ -9,7 +9,8 @@ import { resolveEncryptionKey } from "./crypto/encryption-key.js";
 import { createTokenCipher } from "./crypto/token-cipher.js";
 import { createSessionStore } from "./auth/sessions.js";
 import type { Services } from "./context.js";
-import { createGraphQLHandler } from "./http/graphql.js";
+import { createGraphQLHandler, CSRF_HEADERS } from "./http/graphql.js";
+import { handleStreamingMultipart } from "./http/streaming-multipart.js";
 import { healthRoutes } from "./http/health.js";
 import { graphiqlAssetRoutes } from "./http/graphiql.js";
 import { findRoute, type Route } from "./http/router.js";
@@ -71,7 +72,31 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       if (url.pathname === "/graphql") {
         const length = Number(req.headers["content-length"] ?? 0);
         const isMultipart = (req.headers["content-type"] ?? "").startsWith("multipart/form-data");
-        if (!isMultipart && length > MAX_GRAPHQL_BODY_BYTES) {
+        if (isMultipart && req.method === "POST") {
+          // A form post is a "simple" request: same CSRF rule as Yoga applies to the rest.
+          if (!CSRF_HEADERS.some((header) => req.headers[header] !== undefined)) {
+            sendJson(res, 403, { errors: [{ message: `Multipart requests must send one of the headers ${CSRF_HEADERS.join(", ")}` }] });
+            return;
+          }
+          await handleStreamingMultipart(req, res, async (body) =>
+            graphql.fetch(
+              "http://internal/graphql",
+              {
+                method: "POST",
+                body,
+                headers: {
+                  "content-type": "application/json",
+                  accept: req.headers.accept ?? "application/graphql-response+json",
+                  ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+                  ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}),
+                },
+              },
+              { req, res },
+            ),
+          );
+          return;
+        }
+        if (length > MAX_GRAPHQL_BODY_BYTES) {
           sendJson(res, 413, { errors: [{ message: `Request body exceeds ${MAX_GRAPHQL_BODY_BYTES} bytes` }] });
           return;
         }

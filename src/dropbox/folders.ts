@@ -73,3 +73,31 @@ function mapDropboxError(error: unknown, path: string | null): unknown {
   }
   return new ProviderUnavailableError("DROPBOX", `unexpected answer ${error.status}`);
 }
+
+export class DropboxPathConflictError extends UserFacingError {
+  readonly code = "DROPBOX_PATH_CONFLICT";
+  constructor(readonly path: string) {
+    super(`Something already exists at ${path} in your Dropbox`);
+  }
+}
+
+/** Creates a folder (and its parents); an existing file or folder there is a conflict. */
+export async function createDropboxFolder(
+  http: DropboxHttp,
+  loader: IntegrationLoader,
+  userId: string,
+  path: string,
+): Promise<FolderEntry> {
+  try {
+    const result = await loader.withAccessToken(userId, "DROPBOX", (token) =>
+      dropboxRpc<{ metadata: { id: string; name: string; path_display: string } }>(http, "files/create_folder_v2", token, {
+        path,
+        autorename: false,
+      }),
+    );
+    return { id: result.metadata.id, name: result.metadata.name, path: result.metadata.path_display };
+  } catch (error) {
+    if (error instanceof DropboxApiError && error.summary.startsWith("path/conflict")) throw new DropboxPathConflictError(path);
+    throw mapDropboxError(error, path);
+  }
+}

@@ -15,8 +15,16 @@ export interface IntegrationLoader {
   integration(userId: string, provider: ProviderId): Promise<Integration | null>;
   /** A usable access token, refreshed first when it is about to expire. */
   accessToken(userId: string, provider: ProviderId, options?: { force?: boolean }): Promise<string>;
-  /** Runs `call` with a token; a 401 from the provider triggers one forced refresh and one retry. */
-  withAccessToken<T>(userId: string, provider: ProviderId, call: (accessToken: string) => Promise<T>): Promise<T>;
+  /**
+   * Runs `call` with a token; a 401 from the provider triggers one forced refresh and one retry.
+   * `revalidate` re-reads the integration first, for long operations (uploads) that outlive a token.
+   */
+  withAccessToken<T>(
+    userId: string,
+    provider: ProviderId,
+    call: (accessToken: string) => Promise<T>,
+    options?: { revalidate?: boolean },
+  ): Promise<T>;
   /** Forget what this request read (after the request itself changed an integration). */
   clear(userId: string, provider: ProviderId): void;
 }
@@ -55,7 +63,8 @@ export function createIntegrationLoader(prisma: PrismaClient, refresher: TokenRe
       return pending;
     },
 
-    async withAccessToken(userId, provider, call) {
+    async withAccessToken(userId, provider, call, options = {}) {
+      if (options.revalidate) loader.clear(userId, provider);
       const token = await loader.accessToken(userId, provider);
       try {
         return await call(token);

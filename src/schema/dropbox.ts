@@ -40,7 +40,7 @@ builder.objectType(DropboxPathNotFoundError, {
   fields: (t) => ({ path: t.exposeString("path") }),
 });
 
-const DropboxFolder = builder.objectRef<{ id: string; name: string; path: string }>("DropboxFolder").implement({
+export const DropboxFolder = builder.objectRef<{ id: string; name: string; path: string }>("DropboxFolder").implement({
   fields: (t) => ({
     id: t.exposeString("id"),
     name: t.exposeString("name"),

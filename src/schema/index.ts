@@ -3,6 +3,7 @@ import { builder } from "./builder.js";
 import "./user.js";
 import "./integrations.js";
 import "./dropbox.js";
+import "./exports.js";
 
 export const schema = builder.toSchema();
 

@@ -1,0 +1,68 @@
+import { ProviderUnavailableError } from "../oauth/errors.js";
+import type { Fetch } from "../oauth/openid.js";
+import { DropboxApiError } from "./api.js";
+
+export interface DropboxContentHttp {
+  contentUrl: string;
+  fetch: Fetch;
+  timeoutMs: number;
+}
+
+/** Dropbox-API-Arg must be header-safe: non-ASCII characters are sent as \uXXXX escapes. */
+export function headerSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * Calls a Dropbox content-upload endpoint with arguments in the Dropbox-API-Arg header and the
+ * bytes as the body. Failures are classified like dropboxRpc's: DropboxApiError for Dropbox's own
+ * answers (401, 409, 429, 400), ProviderUnavailableError for network, timeouts and 5xx.
+ */
+export async function dropboxContent<T>(
+  http: DropboxContentHttp,
+  endpoint: string,
+  accessToken: string,
+  arg: unknown,
+  body: Uint8Array,
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await http.fetch(`${http.contentUrl}/2/${endpoint}`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        "content-type": "application/octet-stream",
+        "dropbox-api-arg": headerSafeJson(arg),
+      },
+      body: body as unknown as BodyInit,
+      // Time allowed grows with the chunk: 10 s plus a floor of 1 MiB/s.
+      signal: AbortSignal.timeout(http.timeoutMs + Math.ceil(body.length / 1024)),
+    });
+  } catch (error) {
+    const timedOut = (error as Error).name === "TimeoutError";
+    throw new ProviderUnavailableError("DROPBOX", timedOut ? "upload timed out" : "connection lost during upload");
+  }
+  const text = await response.text().catch(() => "");
+  if (response.ok) {
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ProviderUnavailableError("DROPBOX", "malformed response");
+    }
+  }
+  if (response.status >= 500) throw new ProviderUnavailableError("DROPBOX", `HTTP ${response.status}`);
+  let summary = `http_${response.status}`;
+  let detail: unknown;
+  try {
+    const parsed = JSON.parse(text) as { error_summary?: string; error?: unknown };
+    if (typeof parsed.error_summary === "string") summary = parsed.error_summary;
+    detail = parsed.error;
+  } catch {
+    // A 400 from Dropbox is plain text; the status says enough.
+  }
+  const retryAfter = Number(response.headers.get("retry-after"));
+  throw Object.assign(
+    new DropboxApiError(response.status, summary.split("/")[0] ?? summary, summary, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null),
+    { detail },
+  );
+}

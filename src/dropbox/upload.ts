@@ -1,0 +1,179 @@
+import { ProviderUnavailableError } from "../oauth/errors.js";
+import { DropboxApiError } from "./api.js";
+import { dropboxContent, type DropboxContentHttp } from "./content-api.js";
+import { DropboxContentHasher } from "./content-hash.js";
+
+
+export interface UploadTarget {
+  path: string;
+  mode: "add" | "overwrite";
+  autorename: boolean;
+}
+
+export interface UploadDeps {
+  http: DropboxContentHttp;
+  /** Runs a call with a valid access token (refreshing as needed, retrying once after a 401). */
+  withToken<T>(call: (accessToken: string) => Promise<T>): Promise<T>;
+  /** Bytes per upload-session request: a multiple of 4 MiB. */
+  chunkBytes: number;
+  onProgress?(bytesSent: number): Promise<void> | void;
+  sleep?(ms: number): Promise<void>;
+  /** Attempts per request before giving up on 5xx, dropped connections and 429s. */
+  maxAttempts?: number;
+  /** Longest Retry-After we are willing to wait for, in seconds. */
+  maxRetryAfterSeconds?: number;
+}
+
+export interface UploadedFile {
+  id: string;
+  path: string;
+  contentHash: string;
+  size: number;
+}
+
+export class UploadHashMismatchError extends Error {
+  override name = "UploadHashMismatchError";
+}
+
+interface FileMetadata {
+  id: string;
+  path_display: string;
+  content_hash: string;
+  size: number;
+}
+
+/**
+ * Streams `source` to Dropbox without holding more than one chunk in memory. A file that fits
+ * in the first chunk is sent with one /2/files/upload; anything larger goes through an upload
+ * session (start with the first chunk, append_v2, finish). Retries transient failures with
+ * backoff, resumes from the offset Dropbox reports after incorrect_offset, honours Retry-After,
+ * and checks Dropbox's content_hash against the bytes sent.
+ */
+export async function uploadStream(source: AsyncIterable<Uint8Array>, target: UploadTarget, deps: UploadDeps): Promise<UploadedFile> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const maxAttempts = deps.maxAttempts ?? 5;
+  const maxRetryAfter = deps.maxRetryAfterSeconds ?? 60;
+  const hasher = new DropboxContentHasher();
+  const commit = { path: target.path, mode: target.mode, autorename: target.autorename, mute: true, strict_conflict: false };
+
+  /** One Dropbox request with the retry policy above; each attempt asks for a valid token. */
+  async function send<T>(
+    request: (accessToken: string) => Promise<T>,
+    onIncorrectOffset?: (correct: number) => "retry" | "done",
+  ): Promise<T | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await deps.withToken(request);
+      } catch (error) {
+        const correct = incorrectOffset(error);
+        if (correct !== null && onIncorrectOffset) {
+          if (onIncorrectOffset(correct) === "done") return undefined;
+          if (attempt < maxAttempts) continue;
+        }
+        const rateLimited = error instanceof DropboxApiError && error.status === 429;
+        const transient = error instanceof ProviderUnavailableError || rateLimited;
+        if (!transient || attempt >= maxAttempts) throw error;
+        const retryAfter = rateLimited ? ((error as DropboxApiError).retryAfterSeconds ?? 1) : null;
+        if (retryAfter !== null && retryAfter > maxRetryAfter) {
+          throw new ProviderUnavailableError("DROPBOX", "rate limited", retryAfter);
+        }
+        await sleep(retryAfter !== null ? retryAfter * 1000 : Math.min(250 * 2 ** (attempt - 1), 8000));
+      }
+    }
+  }
+
+  const chunks = readChunks(source, deps.chunkBytes)[Symbol.asyncIterator]();
+  const first = await chunks.next();
+  const firstChunk = first.done ? new Uint8Array(0) : first.value;
+  let next: IteratorResult<Uint8Array> = first.done ? first : await chunks.next();
+  hasher.update(firstChunk);
+
+  if (next.done) {
+    const metadata = (await send((t) => dropboxContent<FileMetadata>(deps.http, "files/upload", t, commit, firstChunk)))!;
+    await deps.onProgress?.(firstChunk.length);
+    return verified(metadata, hasher.digest(), firstChunk.length);
+  }
+
+  const started = (await send((t) =>
+    dropboxContent<{ session_id: string }>(deps.http, "files/upload_session/start", t, { close: false }, firstChunk),
+  ))!;
+  let offset = firstChunk.length;
+  await deps.onProgress?.(offset);
+
+  while (!next.done) {
+    const chunk = next.value;
+    hasher.update(chunk);
+    const chunkStart = offset;
+    let confirmed = 0;
+    await send(
+      (t) =>
+        dropboxContent<unknown>(
+          deps.http,
+          "files/upload_session/append_v2",
+          t,
+          { cursor: { session_id: started.session_id, offset: chunkStart + confirmed }, close: false },
+          chunk.subarray(confirmed),
+        ),
+      (correct) => {
+        // Dropbox kept part (or all) of an attempt that looked failed: resume from where it is.
+        if (correct < chunkStart || correct > chunkStart + chunk.length) {
+          throw new ProviderUnavailableError("DROPBOX", "upload session out of sync");
+        }
+        confirmed = correct - chunkStart;
+        return confirmed === chunk.length ? "done" : "retry";
+      },
+    );
+    offset += chunk.length;
+    await deps.onProgress?.(offset);
+    next = await chunks.next();
+  }
+
+  const metadata = (await send((t) =>
+    dropboxContent<FileMetadata>(
+      deps.http,
+      "files/upload_session/finish",
+      t,
+      { cursor: { session_id: started.session_id, offset }, commit },
+      new Uint8Array(0),
+    ),
+  ))!;
+  return verified(metadata, hasher.digest(), offset);
+}
+
+function verified(metadata: FileMetadata, expectedHash: string, size: number): UploadedFile {
+  if (metadata.content_hash !== expectedHash) {
+    throw new UploadHashMismatchError("Dropbox stored different bytes than were sent (content_hash mismatch)");
+  }
+  return { id: metadata.id, path: metadata.path_display, contentHash: metadata.content_hash, size };
+}
+
+function incorrectOffset(error: unknown): number | null {
+  if (!(error instanceof DropboxApiError) || !error.summary.includes("incorrect_offset")) return null;
+  const detail = (error as DropboxApiError & { detail?: unknown }).detail as
+    | { correct_offset?: unknown; lookup_failed?: { correct_offset?: unknown } }
+    | undefined;
+  const value = detail?.correct_offset ?? detail?.lookup_failed?.correct_offset;
+  return typeof value === "number" ? value : null;
+}
+
+/** Regroups a byte stream into chunks of exactly `size` bytes (the last may be shorter). */
+export async function* readChunks(source: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+  let buffer = Buffer.allocUnsafe(size);
+  let filled = 0;
+  for await (const piece of source) {
+    let offset = 0;
+    while (offset < piece.length) {
+      const take = Math.min(size - filled, piece.length - offset);
+      buffer.set(piece.subarray(offset, offset + take), filled);
+      filled += take;
+      offset += take;
+      if (filled === size) {
+        yield buffer;
+        // A new buffer: the consumer may still hold the previous one (retries).
+        buffer = Buffer.allocUnsafe(size);
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) yield buffer.subarray(0, filled);
+}

@@ -1,0 +1,280 @@
+import { request as httpRequest } from "node:http";
+import { randomBytes } from "node:crypto";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { databaseModes } from "./support/database.js";
+import { ALICE, connectDropbox, gql, signUpUser, startDropboxStack, type DropboxStack, type TestUser } from "./support/dropbox.js";
+import { DropboxContentHasher } from "../src/dropbox/content-hash.js";
+
+const MiB = 1024 * 1024;
+const EXPORT = `mutation($file: File!, $folder: String, $conflict: ExportConflictMode) {
+  exportToDropbox(file: $file, folder: $folder, conflict: $conflict) {
+    __typename
+    ... on DropboxExport { id status fileName targetPath finalPath bytesSent totalBytes contentHash }
+    ... on UserError { message code }
+    ... on DropboxExportFailedError { exportId retryable }
+    ... on ValidationError { field }
+  }
+}`;
+
+function dropboxHash(bytes: Uint8Array): string {
+  const hasher = new DropboxContentHasher();
+  hasher.update(bytes);
+  return hasher.digest();
+}
+
+describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
+  let stack: DropboxStack;
+  let user: TestUser;
+
+  beforeAll(async () => {
+    // 4 MiB chunks keep multi-session tests small.
+    stack = await startDropboxStack(mode, { env: { DROPBOX_UPLOAD_CHUNK_BYTES: String(4 * MiB) } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  beforeEach(async () => {
+    stack.emulator.dropbox.clearFaults();
+    stack.emulator.dropbox.setQuota(ALICE, null);
+    user = await signUpUser(stack.server);
+    stack.emulator.dropbox.setBrowserAccount(ALICE);
+    expect((await connectDropbox(stack, user)).searchParams.get("dropbox")).toBe("connected");
+  });
+  afterEach(async () => {
+    stack.emulator.dropbox.clearFaults();
+    await gql(stack.server, user, `mutation { disconnectDropbox { revoked } }`);
+  });
+
+  async function upload(
+    bytes: Uint8Array,
+    fileName: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = { "x-graphql-yoga-csrf": "1" },
+  ) {
+    const form = new FormData();
+    form.set("operations", JSON.stringify({ query: EXPORT, variables: { file: null, ...variables } }));
+    form.set("map", JSON.stringify({ 0: ["variables.file"] }));
+    form.set("0", new Blob([bytes as BlobPart]), fileName);
+    const response = await fetch(stack.server.graphqlUrl, {
+      method: "POST",
+      body: form,
+      headers: { authorization: `Bearer ${user.token}`, ...headers },
+    });
+    const text = await response.text();
+    return { status: response.status, json: JSON.parse(text), text };
+  }
+  const counts = () => stack.emulator.dropbox.callCounts();
+  const delta = (before: Record<string, number>, key: string) => (counts()[key] ?? 0) - (before[key] ?? 0);
+  const fileAt = (path: string) =>
+    stack.emulator.dropbox.listFiles(ALICE).find((f) => f.pathLower === path.toLowerCase() && f.kind === "file");
+
+  it("exports a small file with one /2/files/upload into <exportPath>/<folder>/<name>", async () => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ round: 1, questions: ["Name that tune"] }));
+    const before = counts();
+    const { status, json } = await upload(bytes, "round-1.json", { folder: "2026//December/" });
+    expect(status).toBe(200);
+    const result = json.data.exportToDropbox;
+    expect(result).toMatchObject({
+      __typename: "DropboxExport",
+      status: "COMPLETED",
+      fileName: "round-1.json",
+      targetPath: "/QuizzicalBeats/2026/December/round-1.json",
+      finalPath: "/QuizzicalBeats/2026/December/round-1.json",
+      bytesSent: bytes.length,
+      totalBytes: bytes.length,
+      contentHash: dropboxHash(bytes),
+    });
+    expect(delta(before, "upload")).toBe(1);
+    expect(delta(before, "upload_session_start")).toBe(0);
+    const stored = fileAt(result.finalPath);
+    expect(Buffer.from(stored!.contentBase64!, "base64").equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it("streams a multi-chunk file through an upload session (start, append_v2, finish) and verifies the hash", async () => {
+    const bytes = randomBytes(10 * MiB + 12345);
+    const before = counts();
+    const { json } = await upload(bytes, "round-2.mp3");
+    const result = json.data.exportToDropbox;
+    expect(result).toMatchObject({ status: "COMPLETED", bytesSent: bytes.length, contentHash: dropboxHash(bytes) });
+    expect(delta(before, "upload")).toBe(0);
+    expect(delta(before, "upload_session_start")).toBe(1);
+    expect(delta(before, "upload_session_append_v2")).toBe(2);
+    expect(delta(before, "upload_session_finish")).toBe(1);
+    expect(fileAt(result.finalPath)).toMatchObject({ size: bytes.length, contentHash: dropboxHash(bytes) });
+  });
+
+  it("autorenames by default and overwrites when asked", async () => {
+    const first = (await upload(new TextEncoder().encode("v1"), "sheet.pdf")).json.data.exportToDropbox;
+    const second = (await upload(new TextEncoder().encode("v2"), "sheet.pdf")).json.data.exportToDropbox;
+    expect(second.finalPath).toBe(first.finalPath.replace("sheet.pdf", "sheet (1).pdf"));
+    const third = (await upload(new TextEncoder().encode("v3"), "sheet.pdf", { conflict: "OVERWRITE" })).json.data.exportToDropbox;
+    expect(third.finalPath).toBe(first.finalPath);
+    expect(Buffer.from(fileAt(first.finalPath)!.contentBase64!, "base64").toString()).toBe("v3");
+  });
+
+  it.each([
+    ["http500", {}],
+    ["reset", {}],
+    ["rate_limited", { retryAfterSeconds: 1 }],
+    ["unauthorized", {}],
+  ] as const)("recovers from %s during an append and completes", async (kind, extra) => {
+    const bytes = randomBytes(9 * MiB);
+    const before = counts();
+    stack.emulator.dropbox.injectFault({ endpoint: "upload_session_append_v2", kind, ...extra });
+    const { json } = await upload(bytes, `faulty-${kind}.mp3`);
+    expect(json.data.exportToDropbox).toMatchObject({ status: "COMPLETED", contentHash: dropboxHash(bytes) });
+    expect(delta(before, "upload_session_append_v2")).toBe(3); // 2 chunks after start + 1 retry
+    if (kind === "unauthorized") expect(delta(before, "token:refresh_token")).toBe(1);
+  });
+
+  it("refreshes a token that expires mid-upload and carries on", async () => {
+    const bytes = randomBytes(9 * MiB);
+    const before = counts();
+    // The server's clock jumps 4 hours once the first chunk is out.
+    const offset = stack.server.clock.offsetMs;
+    const timer = setInterval(async () => {
+      const rows = await stack.server.server.database.prisma.dropboxExport.findMany({ where: { userId: user.id } });
+      if (rows.some((r) => r.bytesSent > 0n)) {
+        stack.server.clock.offsetMs = offset + 4 * 3600_000;
+        clearInterval(timer);
+      }
+    }, 5);
+    try {
+      const { json } = await upload(bytes, "long.mp3");
+      expect(json.data.exportToDropbox.status).toBe("COMPLETED");
+    } finally {
+      clearInterval(timer);
+      stack.server.clock.offsetMs = offset;
+    }
+    expect(delta(before, "token:refresh_token")).toBeGreaterThanOrEqual(1);
+  });
+
+  it("reports insufficient space as a typed failure and records it", async () => {
+    stack.emulator.dropbox.setQuota(ALICE, 1000);
+    const { json } = await upload(randomBytes(5000), "big.pdf");
+    const result = json.data.exportToDropbox;
+    expect(result).toMatchObject({ __typename: "DropboxExportFailedError", code: "INSUFFICIENT_SPACE", retryable: false });
+    expect(result.message).toMatch(/Dropbox is full/);
+    const record = await stack.server.server.database.prisma.dropboxExport.findUniqueOrThrow({ where: { id: result.exportId } });
+    expect(record).toMatchObject({ status: "FAILED", errorCode: "INSUFFICIENT_SPACE" });
+  });
+
+  it.each([
+    [{ folder: "../escape" }, "big.pdf", "folder", /"\." or "\.\." segments/],
+    [{ folder: "a\\b" }, "big.pdf", "folder", /backslashes/],
+    [{}, "desktop.ini", "file", /not allow/],
+    [{}, "   ", "file", /must not be empty/],
+  ])("validates folder %o and name %j before sending anything", async (variables, fileName, field, message) => {
+    const before = counts();
+    const { json } = await upload(new TextEncoder().encode("x"), fileName, variables);
+    expect(json.data.exportToDropbox).toMatchObject({ __typename: "ValidationError", field });
+    expect(json.data.exportToDropbox.message).toMatch(message);
+    expect(delta(before, "upload")).toBe(0);
+    expect(await stack.server.server.database.prisma.dropboxExport.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("sanitizes a client-side path and characters Dropbox refuses in the file name", async () => {
+    const { json } = await upload(new TextEncoder().encode("x"), "C:\\fakepath\\Round: 3?.pdf");
+    expect(json.data.exportToDropbox.fileName).toBe("Round_ 3_.pdf");
+  });
+
+  it("refuses a multipart request without a CSRF header", async () => {
+    const { status } = await upload(new TextEncoder().encode("x"), "a.txt", {}, {});
+    expect(status).toBe(403);
+  });
+
+  it("leaves a FAILED record and no file when the client aborts mid-upload", async () => {
+    const boundary = "----qbi-test-boundary";
+    const operations = JSON.stringify({ query: EXPORT, variables: { file: null } });
+    const head =
+      `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operations}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n${JSON.stringify({ 0: ["variables.file"] })}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="aborted.mp3"\r\n` +
+      `Content-Type: application/octet-stream\r\n\r\n`;
+    const url = new URL(stack.server.graphqlUrl);
+    const req = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      path: "/graphql",
+      method: "POST",
+      headers: {
+        "content-type": `multipart/form-data; boundary=${boundary}`,
+        "content-length": String(head.length + 20 * MiB),
+        authorization: `Bearer ${user.token}`,
+        "x-graphql-yoga-csrf": "1",
+      },
+    });
+    req.on("error", () => undefined);
+    req.write(head);
+    req.write(randomBytes(6 * MiB));
+    const prisma = stack.server.server.database.prisma;
+    // Wait until the first chunk reached Dropbox, then drop the connection.
+    for (let i = 0; i < 200 && (await prisma.dropboxExport.count({ where: { userId: user.id, bytesSent: { gt: 0 } } })) === 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    req.destroy();
+    let record = null;
+    for (let i = 0; i < 200; i++) {
+      record = await prisma.dropboxExport.findFirst({ where: { userId: user.id } });
+      if (record?.status === "FAILED") break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(record).toMatchObject({ status: "FAILED", errorCode: "INTERRUPTED" });
+    expect(fileAt(record!.targetPath)).toBeUndefined();
+  });
+
+  it("lists exports newest first with cursor pagination", async () => {
+    for (const name of ["a.txt", "b.txt", "c.txt"]) await upload(new TextEncoder().encode(name), name);
+    const page = async (after?: string) =>
+      (
+        await gql(stack.server, user, `query($after: String) { me { dropboxExports(first: 2, after: $after) {
+          edges { cursor node { fileName status } } hasNextPage endCursor } } }`, { after })
+      ).me.dropboxExports;
+    const first = await page();
+    expect(first.edges.map((e: { node: { fileName: string } }) => e.node.fileName)).toEqual(["c.txt", "b.txt"]);
+    expect(first.hasNextPage).toBe(true);
+    const second = await page(first.endCursor);
+    expect(second.edges.map((e: { node: { fileName: string } }) => e.node.fileName)).toEqual(["a.txt"]);
+    expect(second.hasNextPage).toBe(false);
+  });
+
+  it("streams progress over server-sent events until the export completes", async () => {
+    const bytes = randomBytes(13 * MiB);
+    const exporting = upload(bytes, "progress.mp3");
+    const prisma = stack.server.server.database.prisma;
+    let id: string | undefined;
+    for (let i = 0; i < 400 && !id; i++) {
+      id = (await prisma.dropboxExport.findFirst({ where: { userId: user.id } }))?.id;
+      if (!id) await new Promise((r) => setTimeout(r, 10));
+    }
+    const response = await fetch(stack.server.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${user.token}` },
+      body: JSON.stringify({
+        query: `subscription($id: ID!) { exportProgress(id: $id) { status bytesSent } }`,
+        variables: { id },
+      }),
+    });
+    expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const text = await response.text(); // the stream ends with the export
+    const events = [...text.matchAll(/^data: (.+)$/gm)]
+      .map((m) => JSON.parse(m[1]!))
+      .filter((e) => e.data)
+      .map((e) => e.data.exportProgress);
+    expect(events.at(-1)).toEqual({ status: "COMPLETED", bytesSent: bytes.length });
+    const sent = events.map((e) => e.bytesSent);
+    expect(sent).toEqual([...sent].sort((a, b) => a - b));
+    await exporting;
+  });
+
+  it("creates folders, and reports a conflict", async () => {
+    const create = (path: string) =>
+      gql(stack.server, user, `mutation($p: String!) { createDropboxFolder(path: $p) { __typename
+        ... on DropboxFolder { path } ... on UserError { code message } } }`, { p: path });
+    const made = (await create("/QuizzicalBeats/Season 2")).createDropboxFolder;
+    expect(made).toMatchObject({ __typename: "DropboxFolder", path: "/QuizzicalBeats/Season 2" });
+    const again = (await create("/QuizzicalBeats/Season 2/")).createDropboxFolder;
+    expect(again).toMatchObject({ __typename: "DropboxPathConflictError", code: "DROPBOX_PATH_CONFLICT" });
+    expect((await create("/a/../b")).createDropboxFolder.__typename).toBe("ValidationError");
+  });
+});
