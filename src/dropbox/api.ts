@@ -1,17 +1,18 @@
 import { ProviderUnavailableError } from "../oauth/errors.js";
 import type { Fetch } from "../oauth/openid.js";
+import { ProviderHttpError } from "../oauth/provider-http-error.js";
 
 /** A Dropbox API error answer: 401 auth errors, 409 route errors (`error_summary` tags), 429. */
-export class DropboxApiError extends Error {
+export class DropboxApiError extends ProviderHttpError {
   override name = "DropboxApiError";
   constructor(
-    readonly status: number,
+    status: number,
     /** First segment of error_summary, e.g. "path" or "expired_access_token". */
     readonly tag: string,
     readonly summary: string,
-    readonly retryAfterSeconds: number | null,
+    retryAfterSeconds: number | null,
   ) {
-    super(`Dropbox answered ${status} ${summary}`);
+    super("DROPBOX", status, `Dropbox answered ${status} ${summary}`, retryAfterSeconds);
   }
 }
 

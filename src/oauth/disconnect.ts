@@ -2,7 +2,7 @@ import type { Services } from "../context.js";
 import type { IntegrationLoader } from "./integration-loader.js";
 import type { ProviderId } from "./provider.js";
 import { PROVIDER_NAMES, ProviderUnavailableError, ReconnectRequiredError } from "./errors.js";
-import { DropboxApiError } from "../dropbox/api.js";
+import { ProviderHttpError } from "./provider-http-error.js";
 
 export interface DisconnectOutcome {
   /** True when the provider confirmed the grant is gone (or it was already dead there). */
@@ -42,7 +42,7 @@ export async function disconnectIntegration(
       await loader.withAccessToken(userId, providerId, (token) => provider.revoke!(token));
       revoked = true;
     } catch (error) {
-      if (error instanceof ReconnectRequiredError || (error instanceof DropboxApiError && error.status === 401)) {
+      if (error instanceof ReconnectRequiredError || (error instanceof ProviderHttpError && error.status === 401)) {
         revoked = true;
       } else {
         const reason = error instanceof ProviderUnavailableError ? "it could not be reached" : "it answered with an error";

@@ -4,7 +4,7 @@ import type { Integration } from "../generated/prisma/client.js";
 import type { ProviderId } from "./provider.js";
 import type { TokenRefresher } from "./token-refresher.js";
 import { NotConnectedError } from "./errors.js";
-import { DropboxApiError } from "../dropbox/api.js";
+import { ProviderHttpError } from "./provider-http-error.js";
 
 /**
  * The one way resolvers reach integrations and their tokens, made once per request:
@@ -69,7 +69,7 @@ export function createIntegrationLoader(prisma: PrismaClient, refresher: TokenRe
       try {
         return await call(token);
       } catch (error) {
-        if (!(error instanceof DropboxApiError) || error.status !== 401) throw error;
+        if (!(error instanceof ProviderHttpError) || error.status !== 401) throw error;
         const fresh = await loader.accessToken(userId, provider, { force: true });
         return call(fresh);
       }
