@@ -1,5 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { DEV_CLIENT } from "./dropbox/config.js";
+import { DEV_SPOTIFY_CLIENT } from "./spotify/config.js";
 import { startProviderEmulator, type EmulatorOptions, type RunningEmulator } from "./start.js";
 
 type Env = Record<string, string | undefined>;
@@ -18,6 +19,7 @@ function parseBoolean(name: string, raw: string | undefined): boolean {
 
 /** The emulator configuration `npm run emulator` and `npm run dev` derive from the environment. */
 export function emulatorOptionsFromEnv(env: Env = process.env): EmulatorOptions {
+  const autoApprove = parseBoolean("EMULATOR_AUTO_APPROVE", env.EMULATOR_AUTO_APPROVE);
   return {
     port: parsePort(env.EMULATOR_PORT),
     dropbox: {
@@ -28,7 +30,18 @@ export function emulatorOptionsFromEnv(env: Env = process.env): EmulatorOptions 
           redirectUris: [env.DROPBOX_REDIRECT_URI || (DEV_CLIENT.redirectUris[0] as string)],
         },
       ],
-      autoApprove: parseBoolean("EMULATOR_AUTO_APPROVE", env.EMULATOR_AUTO_APPROVE),
+      autoApprove,
+    },
+    spotify: {
+      clients: [
+        {
+          clientId: env.SPOTIFY_CLIENT_ID || DEV_SPOTIFY_CLIENT.clientId,
+          clientSecret: env.SPOTIFY_CLIENT_SECRET || DEV_SPOTIFY_CLIENT.clientSecret,
+          redirectUris: [env.SPOTIFY_REDIRECT_URI || (DEV_SPOTIFY_CLIENT.redirectUris[0] as string)],
+        },
+      ],
+      autoApprove,
+      rotateRefreshTokens: parseBoolean("EMULATOR_SPOTIFY_ROTATE", env.EMULATOR_SPOTIFY_ROTATE),
     },
   };
 }
@@ -40,10 +53,13 @@ export function startEmulatorFromEnv(env: Env = process.env): Promise<RunningEmu
 
 async function runCli(): Promise<void> {
   const emulator = await startEmulatorFromEnv();
-  console.log(`Provider emulator (Dropbox) listening on ${emulator.url}`);
+  console.log(`Provider emulator (Dropbox, Spotify) listening on ${emulator.url}`);
   console.log(`  DROPBOX_AUTHORIZE_URL=${emulator.url}/oauth2/authorize`);
   console.log(`  DROPBOX_TOKEN_URL=${emulator.url}/oauth2/token`);
   console.log(`  DROPBOX_API_URL=${emulator.url}  DROPBOX_CONTENT_URL=${emulator.url}`);
+  console.log(`  SPOTIFY_AUTHORIZE_URL=${emulator.url}/authorize`);
+  console.log(`  SPOTIFY_TOKEN_URL=${emulator.url}/api/token`);
+  console.log(`  SPOTIFY_API_URL=${emulator.url}`);
   const stop = () => {
     emulator.close().then(
       () => process.exit(0),

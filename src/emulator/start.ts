@@ -7,11 +7,18 @@ import { DropboxControl, type DropboxEmulatorControl } from "./dropbox/control/c
 import { addControlRoutes } from "./dropbox/control/control-http.js";
 import { DropboxEmulator } from "./dropbox/emulator.js";
 import { addDropboxRoutes } from "./dropbox/routes.js";
+import { resolveSpotifyConfig, type SpotifyOptions } from "./spotify/config.js";
+import { SpotifyControl, type SpotifyEmulatorControl } from "./spotify/control/control.js";
+import { addSpotifyControlRoutes } from "./spotify/control/control-http.js";
+import { SpotifyEmulator } from "./spotify/emulator.js";
+import { addSpotifyRoutes } from "./spotify/routes.js";
 
 export interface EmulatorOptions {
   /** 0 = a free port (default). The emulator only ever listens on 127.0.0.1. */
   port?: number;
   dropbox?: DropboxOptions;
+  /** Omitted: Spotify is still served, with the dev client (DEV_SPOTIFY_CLIENT) registered. */
+  spotify?: SpotifyOptions;
   /** ms epoch; inject to move time for token and code expiry. */
   clock?: () => number;
 }
@@ -20,16 +27,24 @@ export interface RunningEmulator {
   url: string;
   close(): Promise<void>;
   dropbox: DropboxEmulatorControl;
+  spotify: SpotifyEmulatorControl;
 }
 
-/** Starts the provider emulator; one HTTP origin serves the emulated providers and the control API. */
+/** Starts the provider emulator; one HTTP origin serves Dropbox, Spotify and the control API. */
 export async function startProviderEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const emulator = new DropboxEmulator(resolveConfig(options.dropbox), options.clock ?? Date.now);
-  const control = new DropboxControl(emulator);
+  const clock = options.clock ?? Date.now;
+  const dropbox = new DropboxEmulator(resolveConfig(options.dropbox), clock);
+  const dropboxControl = new DropboxControl(dropbox);
+  const spotify = new SpotifyEmulator(resolveSpotifyConfig(options.spotify), clock);
+  const spotifyControl = new SpotifyControl(spotify);
   const router = new Router();
-  addDropboxRoutes(router, emulator);
-  addControlRoutes(router, control);
-  router.add("GET", "/__emulator/health", async (_req, res) => sendJson(res, 200, { ok: true, providers: ["dropbox"] }));
+  addDropboxRoutes(router, dropbox);
+  addControlRoutes(router, dropboxControl);
+  addSpotifyRoutes(router, spotify);
+  addSpotifyControlRoutes(router, spotifyControl);
+  router.add("GET", "/__emulator/health", async (_req, res) =>
+    sendJson(res, 200, { ok: true, providers: ["dropbox", "spotify"] }),
+  );
 
   const server = await listenOnLoopback(options.port ?? 0, async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -38,5 +53,5 @@ export async function startProviderEmulator(options: EmulatorOptions = {}): Prom
     if (match === "method") return sendText(res, 405, `Method ${req.method ?? ""} not allowed`);
     await match.handler(req, res, url, match.params);
   });
-  return { url: server.url, close: server.close, dropbox: control };
+  return { url: server.url, close: server.close, dropbox: dropboxControl, spotify: spotifyControl };
 }

@@ -1,0 +1,62 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody } from "../../http/body.js";
+import { redirect, sendHtml } from "../../http/respond.js";
+import type { RouteHandler } from "../../http/router.js";
+import type { SpotifyEmulator } from "../emulator.js";
+import { respondWithSpotifyFault } from "../fault-responses.js";
+import { parseSpotifyAuthorize } from "./authorize-request.js";
+import { spotifyDecisionRedirect } from "./decide.js";
+import { spotifyConsentPage, spotifyErrorPage } from "./pages.js";
+
+export const SPOTIFY_AUTHORIZE_PATH = "/authorize";
+export const SPOTIFY_DECISION_PATH = "/authorize/decision";
+
+/**
+ * GET /authorize: the consent page, or straight back to the app in auto-approve mode or
+ * when the user already approved these scopes and show_dialog is not "true" (Spotify's default).
+ */
+export function spotifyAuthorizeHandler(emu: SpotifyEmulator): RouteHandler {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const state = emu.state;
+    state.calls.record("authorize");
+    const fault = state.faults.take(["authorize"]);
+    if (fault) return respondWithSpotifyFault(fault, "authorize", req, res);
+
+    const request = parseSpotifyAuthorize(emu.config.clients, state, url.searchParams);
+    if (request.kind === "page") return sendHtml(res, 400, spotifyErrorPage(request.message));
+    if (request.kind === "redirect") return redirect(res, request.location);
+
+    const { grant } = request;
+    const remembered = !request.showDialog && state.tokens.approved(grant.clientId, grant.accountId, grant.scopes);
+    if (state.settings.autoApprove || remembered) {
+      return redirect(res, spotifyDecisionRedirect(state, grant, request.state, "allow"));
+    }
+    const consent = state.consents.add({ ...grant, state: request.state });
+    sendHtml(
+      res,
+      200,
+      spotifyConsentPage({
+        appName: request.client.name ?? request.client.clientId,
+        accountName: emu.account(grant.accountId)?.displayName ?? grant.accountId,
+        scopes: grant.scopes,
+        requestId: consent.requestId,
+        decisionPath: SPOTIFY_DECISION_PATH,
+      }),
+    );
+  };
+}
+
+/** POST /authorize/decision: the consent page's Agree / Cancel forms. */
+export function spotifyDecisionHandler(emu: SpotifyEmulator): RouteHandler {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const body = await readBody(req, 16 * 1024);
+    const form = new URLSearchParams(body?.toString("utf8") ?? "");
+    const decision = form.get("decision");
+    if (decision !== "allow" && decision !== "deny") {
+      return sendHtml(res, 400, spotifyErrorPage("This authorization request is malformed."));
+    }
+    const consent = emu.state.consents.take(form.get("request_id") ?? "");
+    if (!consent) return sendHtml(res, 400, spotifyErrorPage("This authorization request is unknown or already decided."));
+    redirect(res, spotifyDecisionRedirect(emu.state, consent, consent.state, decision));
+  };
+}
