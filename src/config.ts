@@ -64,6 +64,12 @@ const envSchema = z.object({
     .max(148 * 1024 * 1024, "expected at most 155189248 (148 MiB)")
     .refine((n) => n % (4 * 1024 * 1024) === 0, "expected a multiple of 4194304 (4 MiB), as Dropbox requires")
     .default(8 * 1024 * 1024),
+  SPOTIFY_CLIENT_ID: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
+  SPOTIFY_CLIENT_SECRET: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
+  SPOTIFY_REDIRECT_URI: z.preprocess(emptyAsUndefined, httpUrl.optional()),
+  SPOTIFY_AUTHORIZE_URL: httpUrl.default("https://accounts.spotify.com/authorize"),
+  SPOTIFY_TOKEN_URL: httpUrl.default("https://accounts.spotify.com/api/token"),
+  SPOTIFY_API_URL: httpUrl.default("https://api.spotify.com"),
   DROPBOX_APP_KEY: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
   DROPBOX_APP_SECRET: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
   DROPBOX_REDIRECT_URI: z.preprocess(emptyAsUndefined, httpUrl.optional()),
@@ -89,6 +95,8 @@ export interface Config {
   migrateOnStart: boolean;
   /** How long a call to a provider may take before it counts as failed. */
   providerTimeoutMs: number;
+  /** Null when SPOTIFY_CLIENT_ID is unset: Spotify fields say it is not configured. */
+  spotify: (OAuthClientConfig & { apiUrl: string }) | null;
   /** Null when DROPBOX_APP_KEY is unset: the server runs, Dropbox fields say it is not configured. */
   dropbox: (OAuthClientConfig & { apiUrl: string; contentUrl: string; uploadChunkBytes: number }) | null;
 }
@@ -127,6 +135,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         "(every instance must share the key; 32 random bytes as base64)",
     );
   }
+  if (e.SPOTIFY_CLIENT_ID && !e.SPOTIFY_CLIENT_SECRET) {
+    throw new ConfigError("Invalid configuration:\n  SPOTIFY_CLIENT_SECRET: required when SPOTIFY_CLIENT_ID is set");
+  }
   if (e.DROPBOX_APP_KEY && !e.DROPBOX_APP_SECRET) {
     throw new ConfigError("Invalid configuration:\n  DROPBOX_APP_SECRET: required when DROPBOX_APP_KEY is set");
   }
@@ -145,6 +156,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     migrateOnStart: e.MIGRATE_ON_START,
     providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
+    spotify:
+      e.SPOTIFY_CLIENT_ID && e.SPOTIFY_CLIENT_SECRET
+        ? {
+            clientId: e.SPOTIFY_CLIENT_ID,
+            clientSecret: e.SPOTIFY_CLIENT_SECRET,
+            redirectUri: e.SPOTIFY_REDIRECT_URI ?? `${e.PUBLIC_URL}/auth/spotify/callback`,
+            authorizeUrl: e.SPOTIFY_AUTHORIZE_URL,
+            tokenUrl: e.SPOTIFY_TOKEN_URL,
+            apiUrl: e.SPOTIFY_API_URL,
+          }
+        : null,
     dropbox:
       e.DROPBOX_APP_KEY && e.DROPBOX_APP_SECRET
         ? {

@@ -7,6 +7,7 @@ import type { OAuthProvider, ProviderId } from "./oauth/provider.js";
 import type { TokenRefresher } from "./oauth/token-refresher.js";
 import type { IntegrationLoader } from "./oauth/integration-loader.js";
 import type { Fetch } from "./oauth/openid.js";
+import type { AppTokenSource } from "./spotify/app-token.js";
 
 /** Long-lived collaborators, built once by the server and shared by every request. */
 export interface Services {
@@ -21,6 +22,8 @@ export interface Services {
   /** Configured providers only; a missing entry means "not configured on this server". */
   providers: Partial<Record<ProviderId, OAuthProvider>>;
   refresher: TokenRefresher;
+  /** Spotify client-credentials token, shared by all requests; null when Spotify is not configured. */
+  spotifyAppToken: AppTokenSource | null;
 }
 
 export interface GraphQLContext {

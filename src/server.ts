@@ -17,6 +17,7 @@ import { findRoute, type Route } from "./http/router.js";
 import { sendJson } from "./http/respond.js";
 import { createProviders } from "./oauth/providers.js";
 import { createTokenRefresher } from "./oauth/token-refresher.js";
+import { createAppTokenSource } from "./spotify/app-token.js";
 import { oauthCallbackRoute } from "./oauth/callback-route.js";
 import type { Fetch } from "./oauth/openid.js";
 
@@ -58,11 +59,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       fetch: fetchImpl,
       providers,
       refresher: createTokenRefresher({ prisma: database.prisma, cipher, providers, logger, now }),
+      spotifyAppToken: providers.SPOTIFY ? createAppTokenSource(providers.SPOTIFY, now) : null,
       sessions: createSessionStore(database.prisma, { now, randomBytes: (n) => getRandomValues(new Uint8Array(n)) }),
     };
     const routes: Route[] = [
       ...healthRoutes(() => database.ping()),
       oauthCallbackRoute(services, "DROPBOX", "/users/dropbox/callback"),
+      oauthCallbackRoute(services, "SPOTIFY", "/auth/spotify/callback"),
       // GraphiQL is off in production (see createGraphQLHandler), so its assets are too.
       ...(config.isProduction ? [] : graphiqlAssetRoutes()),
     ];

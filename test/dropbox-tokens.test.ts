@@ -108,7 +108,7 @@ describe.each(databaseModes())("Dropbox tokens (%s database)", (mode) => {
     expect(result.message).toMatch(/reconnect Dropbox/);
     const integration = await dropboxIntegration(stack, user);
     expect(integration).toMatchObject({ status: "RECONNECT_REQUIRED", accountId: ALICE, exportPath: "/QuizzicalBeats" });
-    expect(integration.lastError).toMatch(/reconnect Dropbox/);
+    expect(integration.lastError).toMatch(/reconnect Dropbox/i);
     const stored = await row();
     expect(stored.accessTokenEnc).toBeNull();
     expect(stored.refreshTokenEnc).toBeNull();

@@ -23,6 +23,8 @@ export interface OAuthProvider {
   defaultAccessTokenTtlSeconds: number;
   configuration: Configuration;
   fetchAccount(accessToken: string): Promise<ProviderAccount>;
+  /** Added to the reconnect-required message, e.g. why the grant may have lapsed. */
+  reconnectHint?: string;
   /** Absent when the provider has no revocation endpoint. */
   revoke?(accessToken: string): Promise<void>;
   /** Runs in the transaction that stores a new connection (e.g. default settings). */

@@ -93,7 +93,8 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
       tokens = await client.refreshTokenGrant(provider.configuration, refreshToken);
     } catch (error) {
       if (oauthErrorCode(error) === "invalid_grant") {
-        await markReconnectRequired(row, owner, `${name} refused the saved authorization (revoked or expired); reconnect ${name}`);
+        const hint = provider.reconnectHint ? ` ${provider.reconnectHint}.` : "";
+        await markReconnectRequired(row, owner, `${name} refused the saved authorization (revoked or expired).${hint} Reconnect ${name}`);
         logger.warn({ integrationId: row.id, provider: row.provider }, "refresh token rejected: reconnect required");
         throw new ReconnectRequiredError(row.provider);
       }

@@ -4,6 +4,7 @@ import "./user.js";
 import "./integrations.js";
 import "./dropbox.js";
 import "./exports.js";
+import "./spotify.js";
 
 export const schema = builder.toSchema();
 
