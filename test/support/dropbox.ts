@@ -6,6 +6,8 @@ import { postGraphQL } from "./graphql.js";
 
 export const DROPBOX_KEY = "qbi-test-key";
 export const DROPBOX_SECRET = "qbi-test-secret";
+export const SPOTIFY_ID = "qbi-spotify-id";
+export const SPOTIFY_SECRET = "qbi-spotify-secret";
 export const ALICE = "dbid:AAA-alice";
 export const BOB = "dbid:BBB-bob";
 export const APP_URL = "http://127.0.0.1:4999";
@@ -28,7 +30,7 @@ export interface DropboxStack {
   close(): Promise<void>;
 }
 
-/** The provider emulator and our server wired to each other over loopback. */
+/** The provider emulator (Dropbox and Spotify) and our server wired to each other over loopback. */
 export async function startDropboxStack(
   mode: DatabaseMode,
   options: { env?: Record<string, string>; database?: TestDatabase; emulator?: RunningEmulator } = {},
@@ -40,6 +42,10 @@ export async function startDropboxStack(
     (await startProviderEmulator({
       dropbox: {
         clients: [{ clientId: DROPBOX_KEY, clientSecret: DROPBOX_SECRET, redirectUris: [`${publicUrl}/users/dropbox/callback`] }],
+        autoApprove: true,
+      },
+      spotify: {
+        clients: [{ clientId: SPOTIFY_ID, clientSecret: SPOTIFY_SECRET, redirectUris: [`${publicUrl}/auth/spotify/callback`] }],
         autoApprove: true,
       },
     }));
@@ -55,6 +61,11 @@ export async function startDropboxStack(
       DROPBOX_TOKEN_URL: `${emulator.url}/oauth2/token`,
       DROPBOX_API_URL: emulator.url,
       DROPBOX_CONTENT_URL: emulator.url,
+      SPOTIFY_CLIENT_ID: SPOTIFY_ID,
+      SPOTIFY_CLIENT_SECRET: SPOTIFY_SECRET,
+      SPOTIFY_AUTHORIZE_URL: `${emulator.url}/authorize`,
+      SPOTIFY_TOKEN_URL: `${emulator.url}/api/token`,
+      SPOTIFY_API_URL: emulator.url,
       PROVIDER_TIMEOUT_MS: "1500",
       ...options.env,
     },
@@ -128,4 +139,17 @@ export async function connectDropbox(stack: DropboxStack, user: TestUser, return
 export async function dropboxIntegration(stack: DropboxStack, user: TestUser) {
   const data = await gql(stack.server, user, INTEGRATIONS);
   return { exportPath: data.me.dropboxExportPath as string | null, ...data.me.integrations.find((i: { provider: string }) => i.provider === "DROPBOX") };
+}
+
+/** startSpotifyConnect → emulator authorize (auto-approve) → our callback. Returns the final redirect. */
+export async function connectSpotify(stack: DropboxStack, user: TestUser, returnTo?: string): Promise<URL> {
+  const data = await gql(stack.server, user, `mutation($r: String) { startSpotifyConnect(returnTo: $r) {
+    __typename ... on ConnectStart { authorizationUrl } ... on UserError { message } } }`, { r: returnTo });
+  const start = data.startSpotifyConnect;
+  if (start.__typename !== "ConnectStart") throw new Error(`startSpotifyConnect failed: ${start.message}`);
+  const atProvider = await follow(start.authorizationUrl);
+  if (atProvider.status !== 302 || !atProvider.location) throw new Error(`emulator answered ${atProvider.status}`);
+  const callback = await follow(atProvider.location, user.cookie);
+  if (callback.status !== 302 || !callback.location) throw new Error(`callback answered ${callback.status}`);
+  return new URL(callback.location);
 }

@@ -1,0 +1,249 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { databaseModes } from "./support/database.js";
+import {
+  connectSpotify,
+  gql,
+  signUpUser,
+  startDropboxStack,
+  type DropboxStack,
+  type TestUser,
+} from "./support/dropbox.js";
+import { startTestServer } from "./support/server.js";
+import { ensureSystemUserId } from "../src/oauth/system-account.js";
+import { openAccessToken, openRefreshToken, sealAccessToken, sealRefreshToken } from "../src/oauth/token-store.js";
+
+const ALICE = "spotify-alice";
+const HOUR = 3600_000;
+const SEARCH = `query($q: String!, $type: SpotifySearchType!, $first: Int, $after: String) {
+  spotifySearch(query: $q, type: $type, first: $first, after: $after) {
+    __typename
+    ... on SpotifySearchConnection {
+      totalCount tokenSource
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { __typename ... on SpotifyTrack { id name durationMs artists { name } }
+        ... on SpotifyPlaylist { id name trackCount } ... on SpotifyAlbum { id name } ... on SpotifyArtist { id name } } }
+    }
+    ... on UserError { message code }
+    ... on SpotifyRateLimitedError { retryAfterSeconds }
+  }
+}`;
+const INTEGRATION = `{ me { integrations { provider status accountId accountName scopes lastError } } }`;
+
+describe.each(databaseModes())("Spotify (%s database)", (mode) => {
+  let stack: DropboxStack;
+  let user: TestUser;
+  beforeAll(async () => {
+    stack = await startDropboxStack(mode);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  beforeEach(async () => {
+    stack.emulator.spotify.clearFaults();
+    stack.emulator.spotify.setRotateRefreshTokens(false);
+    stack.emulator.spotify.setBrowserAccount(ALICE);
+    stack.server.clock.offsetMs = 0;
+    user = await signUpUser(stack.server);
+  });
+  afterEach(async () => {
+    stack.emulator.spotify.clearFaults();
+    stack.server.clock.offsetMs = 0;
+    await gql(stack.server, user, `mutation { disconnectSpotify { revoked } }`);
+  });
+
+  const search = async (variables: Record<string, unknown>, who = user) => (await gql(stack.server, who, SEARCH, variables)).spotifySearch;
+  const counts = () => stack.emulator.spotify.callCounts();
+  const spotifyIntegration = async (who = user) =>
+    (await gql(stack.server, who, INTEGRATION)).me.integrations.find((i: { provider: string }) => i.provider === "SPOTIFY");
+
+  it("connects, shows the account, and uses the user's token for catalog data", async () => {
+    const landed = await connectSpotify(stack, user);
+    expect(landed.searchParams.get("spotify")).toBe("connected");
+    expect(await spotifyIntegration()).toMatchObject({ status: "CONNECTED", accountId: ALICE, accountName: "Alice Listener" });
+    const result = await search({ q: "Summer", type: "TRACK", first: 5 });
+    expect(result.tokenSource).toBe("USER");
+  });
+
+  it("asks for PKCE S256 and only the playlist scopes", async () => {
+    const data = await gql(stack.server, user, `mutation { startSpotifyConnect { ... on ConnectStart { authorizationUrl } } }`);
+    const url = new URL(data.startSpotifyConnect.authorizationUrl);
+    expect(url.pathname).toBe("/authorize");
+    expect(url.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(url.searchParams.get("redirect_uri")).toBe(`${stack.server.url}/auth/spotify/callback`);
+    expect(url.searchParams.get("scope")).toBe("playlist-read-private playlist-read-collaborative");
+  });
+
+  it("falls back to one shared app token (client credentials) and pages through search results", async () => {
+    const before = counts()["token:client_credentials"] ?? 0;
+    const pages = await Promise.all(Array.from({ length: 10 }, () => search({ q: "summer", type: "TRACK", first: 5 })));
+    expect(pages.every((p) => p.tokenSource === "APP")).toBe(true);
+    expect((counts()["token:client_credentials"] ?? 0) - before).toBeLessThanOrEqual(1);
+
+    const names: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 10; i++) {
+      const page: any = await search({ q: "summer", type: "TRACK", first: 5, after });
+      names.push(...page.edges.map((e: any) => e.node.name));
+      expect(page.totalCount).toBe(15);
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(names).toHaveLength(15);
+    expect(new Set(names).size).toBe(15);
+    expect(names.every((n) => n.toLowerCase().includes("summer"))).toBe(true);
+  });
+
+  it("uses the system account before the app token", async () => {
+    // Link Bob's Spotify through the real flow, then hand the integration to the system user.
+    const carrier = await signUpUser(stack.server);
+    stack.emulator.spotify.setBrowserAccount("spotify-bob");
+    await connectSpotify(stack, carrier);
+    const prisma = stack.server.server.database.prisma;
+    const systemUserId = await ensureSystemUserId(prisma);
+    // Tokens are sealed to their owner, so moving them means re-sealing them.
+    const { cipher } = stack.server.server.services;
+    const row = await prisma.integration.findFirstOrThrow({ where: { userId: carrier.id, provider: "SPOTIFY" } });
+    await prisma.integration.update({
+      where: { id: row.id },
+      data: {
+        userId: systemUserId,
+        accessTokenEnc: sealAccessToken(cipher, systemUserId, "SPOTIFY", openAccessToken(cipher, row)!),
+        refreshTokenEnc: sealRefreshToken(cipher, systemUserId, "SPOTIFY", openRefreshToken(cipher, row)!),
+      },
+    });
+    try {
+      expect((await search({ q: "Neon", type: "ARTIST" })).tokenSource).toBe("SYSTEM");
+      // The system token stops working: the chain moves on to the app token.
+      stack.emulator.spotify.revokeUserGrant("spotify-bob");
+      stack.server.clock.advance(2 * HOUR);
+      expect((await search({ q: "Neon", type: "ARTIST" })).tokenSource).toBe("APP");
+    } finally {
+      await prisma.integration.deleteMany({ where: { userId: systemUserId } });
+    }
+  });
+
+  it("turns an expired six-month grant into RECONNECT_REQUIRED and keeps serving catalog data", async () => {
+    await connectSpotify(stack, user);
+    stack.emulator.spotify.revokeUserGrant(ALICE);
+    stack.server.clock.advance(2 * HOUR);
+    const result = await search({ q: "Echo", type: "TRACK", first: 3 });
+    expect(result.tokenSource).toBe("APP");
+    const integration = await spotifyIntegration();
+    expect(integration.status).toBe("RECONNECT_REQUIRED");
+    expect(integration.lastError).toMatch(/six months/);
+    expect(integration.lastError).toMatch(/Reconnect Spotify/);
+    const mine = (await gql(stack.server, user, `{ spotifyMyPlaylists { __typename ... on UserError { code } } }`)).spotifyMyPlaylists;
+    expect(mine).toEqual({ __typename: "ReconnectRequiredError", code: "RECONNECT_REQUIRED" });
+  });
+
+  it.each([false, true])("refreshes with rotation %s, keeping or replacing the refresh token", async (rotate) => {
+    stack.emulator.spotify.setRotateRefreshTokens(rotate);
+    await connectSpotify(stack, user);
+    const prisma = stack.server.server.database.prisma;
+    const before = await prisma.integration.findFirstOrThrow({ where: { userId: user.id, provider: "SPOTIFY" } });
+    stack.server.clock.advance(2 * HOUR);
+    expect((await search({ q: "Rain", type: "TRACK" })).tokenSource).toBe("USER");
+    const after = await prisma.integration.findFirstOrThrow({ where: { userId: user.id, provider: "SPOTIFY" } });
+    expect(after.refreshTokenEnc === before.refreshTokenEnc).toBe(!rotate);
+    // The stored refresh token still works for the next refresh.
+    stack.server.clock.advance(2 * HOUR);
+    expect((await search({ q: "Rain", type: "TRACK" })).tokenSource).toBe("USER");
+    expect((await spotifyIntegration()).status).not.toBe("RECONNECT_REQUIRED");
+  });
+
+  it("reads the user's own playlists with their token only", async () => {
+    const notConnected = (await gql(stack.server, user, `{ spotifyMyPlaylists { __typename } }`)).spotifyMyPlaylists;
+    expect(notConnected.__typename).toBe("NotConnectedError");
+    await connectSpotify(stack, user);
+    const mine = (
+      await gql(stack.server, user, `{ spotifyMyPlaylists(first: 50) { ... on SpotifyPlaylistConnection {
+        tokenSource edges { node { name } } } } }`)
+    ).spotifyMyPlaylists;
+    expect(mine.tokenSource).toBe("USER");
+    expect(mine.edges.map((e: any) => e.node.name)).toContain("Alice's Private Practice");
+  });
+
+  it("reads a playlist and pages its tracks", async () => {
+    const found = await search({ q: "Emulator Top", type: "PLAYLIST", first: 1 });
+    const id = found.edges[0].node.id;
+    const playlist = (
+      await gql(stack.server, user, `query($id: ID!) { spotifyPlaylist(id: $id) { __typename ... on SpotifyPlaylist {
+        name trackCount tokenSource
+        first: tracks(first: 100) { ... on SpotifyTrackConnection { edges { node { id } } pageInfo { hasNextPage endCursor } } }
+      } } }`, { id })
+    ).spotifyPlaylist;
+    expect(playlist).toMatchObject({ name: "Emulator Top 120", trackCount: 120, tokenSource: "APP" });
+    expect(playlist.first.edges).toHaveLength(100);
+    const rest = (
+      await gql(stack.server, user, `query($id: ID!, $after: String) { spotifyPlaylist(id: $id) { ... on SpotifyPlaylist {
+        tracks(first: 100, after: $after) { ... on SpotifyTrackConnection { edges { node { id } } pageInfo { hasNextPage } } } } } }`,
+        { id, after: playlist.first.pageInfo.endCursor })
+    ).spotifyPlaylist.tracks;
+    expect(rest.edges).toHaveLength(20);
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+    const missing = (await gql(stack.server, user, `{ spotifyPlaylist(id: "0000000000000000000000") { __typename } }`)).spotifyPlaylist;
+    expect(missing.__typename).toBe("SpotifyNotFoundError");
+    const invalid = (await gql(stack.server, user, `{ spotifyPlaylist(id: "../me") { __typename ... on UserError { message } } }`)).spotifyPlaylist;
+    expect(invalid.__typename).toBe("ValidationError");
+  });
+
+  it("batches track lookups onto the several-tracks endpoint, 50 ids per request", async () => {
+    const ids: string[] = [];
+    for (const q of ["Summer", "Electric", "Midnight", "Golden", "Broken"]) {
+      const page = await search({ q, type: "TRACK", first: 15 });
+      ids.push(...page.edges.map((e: any) => e.node.id));
+    }
+    expect(ids.length).toBeGreaterThanOrEqual(60);
+    const asked = [...ids.slice(0, 59), "0000000000000000000000"];
+    const before = counts().tracks ?? 0;
+    const batch = (await gql(stack.server, user, `query($ids: [ID!]!) { spotifyTracks(ids: $ids) { __typename
+      ... on SpotifyTrackBatch { tokenSource tracks { id } } } }`, { ids: asked })).spotifyTracks;
+    expect((counts().tracks ?? 0) - before).toBe(2);
+    expect(batch.tracks).toHaveLength(60);
+    expect(batch.tracks.slice(0, 59).map((t: any) => t.id)).toEqual(ids.slice(0, 59));
+    expect(batch.tracks[59]).toBeNull();
+  });
+
+  it("waits out a short Retry-After, and reports a long one as a typed error", async () => {
+    stack.emulator.spotify.injectFault({ endpoint: "search", kind: "rate_limited", retryAfterSeconds: 1 });
+    expect((await search({ q: "Waves", type: "TRACK" })).__typename).toBe("SpotifySearchConnection");
+    stack.emulator.spotify.injectFault({ endpoint: "search", kind: "rate_limited", retryAfterSeconds: 30 });
+    const limited = await search({ q: "Waves", type: "TRACK" });
+    expect(limited).toMatchObject({ __typename: "SpotifyRateLimitedError", retryAfterSeconds: 30, code: "RATE_LIMITED" });
+    expect(limited.message).toMatch(/retry after 30 s/);
+  });
+
+  it.each([
+    [{ q: "", type: "TRACK" }, /query must not be empty/],
+    [{ q: "x".repeat(201), type: "TRACK" }, /at most 200/],
+    [{ q: "x", type: "TRACK", first: 51 }, /between 1 and 50/],
+    [{ q: "x", type: "TRACK", after: "bogus" }, /cursor from a previous page/],
+  ])("validates search input %#", async (variables, message) => {
+    const result = await search(variables);
+    expect(result.__typename).toBe("ValidationError");
+    expect(result.message).toMatch(message);
+  });
+
+  it("disconnects by forgetting the tokens and says Spotify cannot revoke", async () => {
+    await connectSpotify(stack, user);
+    const result = (await gql(stack.server, user, `mutation { disconnectSpotify { revoked message integration { status } } }`)).disconnectSpotify;
+    expect(result.revoked).toBe(false);
+    expect(result.integration.status).toBe("NOT_CONNECTED");
+    expect(result.message).toMatch(/remove the app in your Spotify account settings/);
+    const row = await stack.server.server.database.prisma.integration.findFirstOrThrow({ where: { userId: user.id, provider: "SPOTIFY" } });
+    expect([row.accessTokenEnc, row.refreshTokenEnc]).toEqual([null, null]);
+  });
+});
+
+describe("Spotify not configured", () => {
+  it("answers a clear error", async () => {
+    const server = await startTestServer("embedded");
+    try {
+      const user = await signUpUser(server);
+      const result = (await gql(server, user, `{ spotifySearch(query: "x", type: TRACK) { __typename ... on UserError { message } } }`)).spotifySearch;
+      expect(result).toEqual({ __typename: "ProviderNotConfiguredError", message: "Spotify is not configured on this server" });
+    } finally {
+      await server.close();
+    }
+  });
+});
