@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startProviderEmulator, type RunningEmulator } from "../../src/emulator/index.js";
+import { emulatorOptionsFromEnv, startProviderEmulator, type RunningEmulator } from "../../src/emulator/index.js";
 import {
   ALICE,
   api,
@@ -672,5 +672,37 @@ describe("control over HTTP", () => {
     const fresh = await login(emu);
     expect(fresh.tokens.expires_in).toBe(3600);
     expect((await refresh(fresh.refreshToken)).body).not.toHaveProperty("refresh_token");
+  });
+});
+
+describe("environment (npm run emulator)", () => {
+  it("registers the dev client on 127.0.0.1 by default", () => {
+    expect(emulatorOptionsFromEnv({}).spotify).toEqual({
+      clients: [
+        {
+          clientId: "dev-spotify-id",
+          clientSecret: "dev-spotify-secret",
+          redirectUris: ["http://127.0.0.1:5000/auth/spotify/callback"],
+        },
+      ],
+      autoApprove: false,
+      rotateRefreshTokens: false,
+    });
+  });
+
+  it("reads SPOTIFY_* and EMULATOR_SPOTIFY_ROTATE", () => {
+    const options = emulatorOptionsFromEnv({
+      SPOTIFY_CLIENT_ID: "id",
+      SPOTIFY_CLIENT_SECRET: "secret",
+      SPOTIFY_REDIRECT_URI: "http://127.0.0.1:7000/cb",
+      EMULATOR_SPOTIFY_ROTATE: "true",
+      EMULATOR_AUTO_APPROVE: "true",
+    });
+    expect(options.spotify).toEqual({
+      clients: [{ clientId: "id", clientSecret: "secret", redirectUris: ["http://127.0.0.1:7000/cb"] }],
+      autoApprove: true,
+      rotateRefreshTokens: true,
+    });
+    expect(() => emulatorOptionsFromEnv({ EMULATOR_SPOTIFY_ROTATE: "yes" })).toThrow(/EMULATOR_SPOTIFY_ROTATE/);
   });
 });
