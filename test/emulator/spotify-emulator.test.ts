@@ -112,7 +112,11 @@ describe("authorize", () => {
     const res = await fetch(authorizeUrl(emu, {}), { redirect: "manual" });
     expect(res.status).toBe(302);
     const code = new URL(res.headers.get("location") ?? "").searchParams.get("code") ?? "";
-    const { body } = await tokenRequest(emu, { grant_type: "authorization_code", code, redirect_uri: SPOTIFY_REDIRECT });
+    const { body } = await tokenRequest(emu, {
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: SPOTIFY_REDIRECT,
+    });
     expect((await api(emu, "/v1/me", body.access_token as string)).body.id).toBe(BOB);
   });
 
@@ -147,7 +151,11 @@ describe("token endpoint", () => {
     const redirect = await consent(emu, {});
     const { status, body } = await tokenRequest(
       emu,
-      { grant_type: "authorization_code", code: redirect.searchParams.get("code") ?? "", redirect_uri: SPOTIFY_REDIRECT },
+      {
+        grant_type: "authorization_code",
+        code: redirect.searchParams.get("code") ?? "",
+        redirect_uri: SPOTIFY_REDIRECT,
+      },
       "body",
     );
     expect(status).toBe(200);
@@ -198,7 +206,10 @@ describe("token endpoint", () => {
       });
     const first = await exchange();
     expect(first.status).toBe(200);
-    expect((await exchange()).body).toEqual({ error: "invalid_grant", error_description: "Invalid authorization code" });
+    expect((await exchange()).body).toEqual({
+      error: "invalid_grant",
+      error_description: "Invalid authorization code",
+    });
     expect((await api(emu, "/v1/me", first.body.access_token as string)).status).toBe(401);
   });
 
@@ -267,7 +278,9 @@ describe("token endpoint", () => {
 
   it("ends a refresh token six months after it was issued", async () => {
     const { refreshToken } = await login(emu);
-    expect(emu.spotify.listTokens().find((token) => token.token === refreshToken)?.expiresAt).toBe(START + SIX_MONTHS_MS);
+    expect(emu.spotify.listTokens().find((token) => token.token === refreshToken)?.expiresAt).toBe(
+      START + SIX_MONTHS_MS,
+    );
     now = START + SIX_MONTHS_MS - 1000;
     expect((await refresh(refreshToken)).status).toBe(200);
     now = START + SIX_MONTHS_MS;
@@ -449,11 +462,7 @@ describe("Web API", () => {
     expect((await api(emu, "/v1/tracks/not-an-id", token)).body.error.message).toBe("Invalid base62 id");
 
     const batch = await api(emu, `/v1/tracks?ids=${ids[0]},0000000000000000000000,${ids[1]}`, token);
-    expect(batch.body.tracks.map((track: { id: string } | null) => track?.id ?? null)).toEqual([
-      ids[0],
-      null,
-      ids[1],
-    ]);
+    expect(batch.body.tracks.map((track: { id: string } | null) => track?.id ?? null)).toEqual([ids[0], null, ids[1]]);
   });
 
   it("the tracks batch takes at most 50 ids", async () => {
@@ -473,7 +482,11 @@ describe("Web API", () => {
     expect(body).toMatchObject({ id, name: "Emulator Top 120", type: "playlist", owner: { id: "spotify" } });
     expect(body.tracks).toMatchObject({ total: 120, limit: 100, offset: 0, previous: null });
     expect(body.tracks.items).toHaveLength(100);
-    expect(body.tracks.items[0]).toMatchObject({ added_at: expect.any(String), is_local: false, track: { type: "track" } });
+    expect(body.tracks.items[0]).toMatchObject({
+      added_at: expect.any(String),
+      is_local: false,
+      track: { type: "track" },
+    });
 
     const rest = await api(emu, body.tracks.next, token);
     expect(rest.body).toMatchObject({ offset: 100, next: null });
@@ -652,7 +665,9 @@ describe("control over HTTP", () => {
     expect(pending).toMatchObject({ accountId: BOB, clientId: SPOTIFY_CLIENT.clientId, pkce: false });
     const decided = await control(emu, "POST", "/consents/decide", { requestId: pending.requestId, decision: "allow" });
     expect(new URL(decided.body.location).searchParams.get("code")).toBeTruthy();
-    expect((await control(emu, "POST", "/consents/decide", { requestId: pending.requestId, decision: "allow" })).status).toBe(400);
+    expect(
+      (await control(emu, "POST", "/consents/decide", { requestId: pending.requestId, decision: "allow" })).status,
+    ).toBe(400);
 
     await control(emu, "PUT", "/auto-approve", { enabled: true });
     expect((await fetch(authorizeUrl(emu, { show_dialog: "true" }), { redirect: "manual" })).status).toBe(302);

@@ -54,7 +54,11 @@ export function publicUserJson(base: string, id: string, displayName: string | n
  * GET /v1/me. Like Spotify, email needs user-read-email and country, product and
  * explicit_content need user-read-private; without them the fields are simply absent.
  */
-export function currentUserJson(base: string, account: SpotifyAccount, scopes: readonly string[]): Record<string, unknown> {
+export function currentUserJson(
+  base: string,
+  account: SpotifyAccount,
+  scopes: readonly string[],
+): Record<string, unknown> {
   const email = scopes.includes("user-read-email") ? { email: account.email } : {};
   const priv = scopes.includes("user-read-private")
     ? {

@@ -1,4 +1,9 @@
-import { DEFAULT_SPOTIFY_ACCOUNTS, toSpotifyAccounts, type SpotifyAccount, type SpotifyAccountConfig } from "./accounts.js";
+import {
+  DEFAULT_SPOTIFY_ACCOUNTS,
+  toSpotifyAccounts,
+  type SpotifyAccount,
+  type SpotifyAccountConfig,
+} from "./accounts.js";
 
 export interface SpotifyClientConfig {
   clientId: string;

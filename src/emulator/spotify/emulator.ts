@@ -4,7 +4,10 @@ import type { Catalog } from "./catalog/model.js";
 import type { SpotifyConfig } from "./config.js";
 import { SpotifyState } from "./state.js";
 
-/** Fixed configuration and catalog plus the current state; handlers read `state` per request so reset() takes effect at once. */
+/**
+ * Fixed configuration and catalog plus the current state; handlers read `state` per request
+ * so reset() takes effect at once. The catalog is read-only, so a reset keeps it.
+ */
 export class SpotifyEmulator {
   state: SpotifyState;
   readonly catalog: Catalog;

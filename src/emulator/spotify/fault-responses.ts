@@ -36,7 +36,8 @@ export async function respondWithSpotifyFault(
       return;
     case "unauthorized":
       // On the token endpoint: the app's credentials were rejected (say, a rotated secret).
-      if (family === "token") return sendJson(res, 400, { error: "invalid_client", error_description: "Invalid client" });
+      if (family === "token")
+        return sendJson(res, 400, { error: "invalid_client", error_description: "Invalid client" });
       return unauthorized("Invalid access token").send(res);
     case "rate_limited":
       return rateLimited(fault.retryAfterSeconds).send(res);

@@ -1,16 +1,10 @@
-import { SPOTIFY_ID } from "../catalog/ids.js";
 import { parseSearchQuery, SEARCH_TYPES, searchCatalog, type SearchQuery, type SearchType } from "../catalog/search.js";
 import type { SpotifyApiContext, SpotifyApiEndpoint } from "./dispatch.js";
-import { badRequest, notFound } from "./errors.js";
+import { badRequest, notFound, requireId } from "./errors.js";
 import { pageRequest, pagingObject, type PageRequest } from "./paging.js";
 
 /** Spotify's cap on ids per batch request for tracks. */
 const MAX_TRACK_IDS = 50;
-
-export function requireId(id: string): string {
-  if (!SPOTIFY_ID.test(id)) throw badRequest("Invalid base62 id");
-  return id;
-}
 
 function searchTypes(raw: string | null): SearchType[] {
   if (raw === null || raw === "") throw badRequest("Missing parameter type");

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { sendJson } from "../../http/respond.js";
+import { SPOTIFY_ID } from "../catalog/ids.js";
 
 /** A Web API failure: Spotify's regular error object, thrown by handlers and sent by the dispatcher. */
 export class SpotifyApiError extends Error {
@@ -20,6 +21,12 @@ export function badRequest(message: string): SpotifyApiError {
   return new SpotifyApiError(400, message);
 }
 
+/** Path and ids= values must look like Spotify ids before they are looked up. */
+export function requireId(id: string): string {
+  if (!SPOTIFY_ID.test(id)) throw badRequest("Invalid base62 id");
+  return id;
+}
+
 export function notFound(): SpotifyApiError {
   return new SpotifyApiError(404, "Resource not found");
 }
@@ -28,7 +35,10 @@ export type BearerProblem = "No token provided" | "Invalid access token" | "The 
 
 /** 401 with the WWW-Authenticate challenge Spotify sends alongside the JSON body. */
 export function unauthorized(message: BearerProblem): SpotifyApiError {
-  const challenge = message === "No token provided" ? 'Bearer realm="spotify"' : `Bearer realm="spotify", error="invalid_token", error_description="${message}"`;
+  const challenge =
+    message === "No token provided"
+      ? 'Bearer realm="spotify"'
+      : `Bearer realm="spotify", error="invalid_token", error_description="${message}"`;
   return new SpotifyApiError(401, message, { "www-authenticate": challenge });
 }
 

@@ -1,7 +1,6 @@
 import type { CatalogPlaylist } from "../catalog/model.js";
-import { requireId } from "./catalog-endpoints.js";
 import type { SpotifyApiContext, SpotifyApiEndpoint } from "./dispatch.js";
-import { notFound } from "./errors.js";
+import { notFound, requireId } from "./errors.js";
 import { pageRequest, pagingObject, type PageRequest } from "./paging.js";
 
 const ITEM_PAGES = { defaultLimit: 100, maxLimit: 100, maxOffset: Number.MAX_SAFE_INTEGER };

@@ -19,6 +19,7 @@ const ARTISTS: readonly [string, string][] = [
   ["Café Aurora", "bossa nova"],
 ];
 
+// prettier-ignore
 const ALBUMS = [
   "Signals", "Postcards", "Afterglow", "Blueprints", "Daydreams", "Horizons", "Night Drives", "Small Hours",
   "Open Roads", "Paper Trails", "Static Bloom", "Tidal", "First Light", "Last Call", "Polaroids", "Satellites",
@@ -27,6 +28,7 @@ const ALBUMS = [
 
 // 8 and 15 are coprime, so "<first> <second>" is unique for each of the 120 tracks.
 const FIRST_WORDS = ["Summer", "Electric", "Midnight", "Golden", "Broken", "Neon", "Velvet", "Silent"];
+// prettier-ignore
 const SECOND_WORDS = [
   "Love", "Heart", "Dreams", "Highway", "Rain", "Fire", "Radio", "Skyline",
   "Memories", "Waves", "Echo", "Letters", "Garden", "Parade", "Lights",
@@ -100,8 +102,20 @@ function editorialPlaylists(tracks: CatalogTrack[]): CatalogPlaylist[] {
   return [
     // More than 100 tracks, so its items need two pages.
     editorial("top", "Emulator Top 120", "Every track in the emulated catalog.", tracks, 120_000),
-    editorial("quiz", "Quiz Night Classics", "Thirty crowd pleasers.", tracks.filter((_, i) => i % 4 === 0), 45_000),
-    editorial("summer", "Summer Anthems", "Sunshine only.", tracks.filter((t) => t.name.startsWith("Summer")), 9_000),
+    editorial(
+      "quiz",
+      "Quiz Night Classics",
+      "Thirty crowd pleasers.",
+      tracks.filter((_, i) => i % 4 === 0),
+      45_000,
+    ),
+    editorial(
+      "summer",
+      "Summer Anthems",
+      "Sunshine only.",
+      tracks.filter((t) => t.name.startsWith("Summer")),
+      9_000,
+    ),
   ];
 }
 
@@ -110,7 +124,12 @@ function userPlaylists(account: SpotifyAccount, accountIndex: number, tracks: Ca
   const firstName = account.displayName.split(/\s+/)[0] ?? account.displayName;
   const pick = (count: number, start: number) =>
     Array.from({ length: count }, (_, n) => (tracks[(start + n * 7) % tracks.length] as CatalogTrack).id);
-  const owned = (key: string, name: string, flags: { public: boolean; collaborative: boolean }, trackIds: string[]) => ({
+  const owned = (
+    key: string,
+    name: string,
+    flags: { public: boolean; collaborative: boolean },
+    trackIds: string[],
+  ) => ({
     id: spotifyId(`playlist:${account.id}:${key}`),
     name,
     description: "",

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 /** Spotify does not document a code lifetime; ten minutes, as RFC 6749 §4.1.2 recommends at most. */
-export const CODE_TTL_MS = 10 * 60 * 1000;
+const CODE_TTL_MS = 10 * 60 * 1000;
 
 export interface SpotifyCodeGrant {
   clientId: string;

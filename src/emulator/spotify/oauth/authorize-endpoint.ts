@@ -56,7 +56,8 @@ export function spotifyDecisionHandler(emu: SpotifyEmulator): RouteHandler {
       return sendHtml(res, 400, spotifyErrorPage("This authorization request is malformed."));
     }
     const consent = emu.state.consents.take(form.get("request_id") ?? "");
-    if (!consent) return sendHtml(res, 400, spotifyErrorPage("This authorization request is unknown or already decided."));
+    if (!consent)
+      return sendHtml(res, 400, spotifyErrorPage("This authorization request is unknown or already decided."));
     redirect(res, spotifyDecisionRedirect(emu.state, consent, consent.state, decision));
   };
 }

@@ -44,7 +44,8 @@ export function parseSpotifyAuthorize(
   if (redirect === "unregistered") return { kind: "page", message: "INVALID_CLIENT: Invalid redirect URI" };
 
   const oauthState = params.get("state");
-  if (params.get("response_type") !== "code") return errorRedirect(redirectUri, "unsupported_response_type", oauthState);
+  if (params.get("response_type") !== "code")
+    return errorRedirect(redirectUri, "unsupported_response_type", oauthState);
   const scopes = parseSpotifyScopes(params.get("scope"));
   if (!scopes.ok) return errorRedirect(redirectUri, "invalid_scope", oauthState);
   const pkce = challengeOf(params);

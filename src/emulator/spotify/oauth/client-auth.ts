@@ -21,6 +21,7 @@ export function authenticateSpotifyClient(
   const client = clients.get(basic?.id ?? params.get("client_id") ?? "");
   if (!client) return { ok: false, description: "Invalid client" };
   const secret = basic?.secret ?? params.get("client_secret");
-  if (secret === null || !sameSecret(secret, client.clientSecret)) return { ok: false, description: "Invalid client secret" };
+  if (secret === null || !sameSecret(secret, client.clientSecret))
+    return { ok: false, description: "Invalid client secret" };
   return { ok: true, client };
 }

@@ -2,8 +2,7 @@ import { pkceMatches } from "../../oauth/pkce.js";
 import type { SpotifyEmulator } from "../emulator.js";
 
 export type SpotifyTokenResult =
-  | { ok: true; body: Record<string, unknown> }
-  | { ok: false; error: string; description: string };
+  { ok: true; body: Record<string, unknown> } | { ok: false; error: string; description: string };
 
 function fail(error: string, description: string): SpotifyTokenResult {
   return { ok: false, error, description };
@@ -55,7 +54,11 @@ export function redeemSpotifyCode(emu: SpotifyEmulator, clientId: string, params
  * grant_type=refresh_token: a new access token; with rotation on also a new refresh token,
  * and the presented one stops working. A revoked or expired refresh token is dead for good.
  */
-export function refreshSpotifyToken(emu: SpotifyEmulator, clientId: string, params: URLSearchParams): SpotifyTokenResult {
+export function refreshSpotifyToken(
+  emu: SpotifyEmulator,
+  clientId: string,
+  params: URLSearchParams,
+): SpotifyTokenResult {
   const state = emu.state;
   const presented = params.get("refresh_token");
   if (presented === null) return fail("invalid_request", "refresh_token must be supplied");

@@ -25,5 +25,8 @@ export function spotifyConsentPage(input: SpotifyConsentPageInput): string {
 
 /** Like Spotify, an untrusted client or redirect URI is shown to the user, never redirected to. */
 export function spotifyErrorPage(message: string): string {
-  return htmlPage("Error - Spotify (emulated)", `<h1>Oops! Something went wrong</h1>\n<p id="error">${escapeHtml(message)}</p>`);
+  return htmlPage(
+    "Error - Spotify (emulated)",
+    `<h1>Oops! Something went wrong</h1>\n<p id="error">${escapeHtml(message)}</p>`,
+  );
 }

@@ -20,9 +20,7 @@ export interface SpotifyIssuedToken {
 }
 
 export type SpotifyAccessCheck =
-  | { status: "valid"; token: SpotifyIssuedToken }
-  | { status: "expired" }
-  | { status: "invalid" };
+  { status: "valid"; token: SpotifyIssuedToken } | { status: "expired" } | { status: "invalid" };
 
 interface Grant {
   clientId: string;
