@@ -30,6 +30,8 @@ export interface ServerOptions {
   now?: () => Date;
   /** Outbound HTTP to providers. */
   fetch?: Fetch;
+  /** Called for every SQL statement (tests count queries). */
+  onDatabaseQuery?: () => void;
 }
 
 export interface RunningServer {
@@ -43,7 +45,7 @@ export interface RunningServer {
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, { onQuery: options.onDatabaseQuery });
   try {
     if (config.migrateOnStart) await database.withSession((session) => applyMigrations(session, logger));
     const key = await resolveEncryptionKey(config, logger);

@@ -22,11 +22,24 @@ export interface Database {
 
 export type DatabaseTarget = { kind: "embedded"; dataDir: string } | { kind: "server"; url: string };
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === "embedded" ? openEmbedded(target.dataDir) : openServer(target.url);
+export interface DatabaseOptions {
+  /** Called once per SQL statement Prisma sends (tests count queries with it). */
+  onQuery?: () => void;
 }
 
-async function openEmbedded(dataDir: string): Promise<Database> {
+export async function openDatabase(target: DatabaseTarget, options: DatabaseOptions = {}): Promise<Database> {
+  return target.kind === "embedded" ? openEmbedded(target.dataDir, options) : openServer(target.url, options);
+}
+
+function createClient(adapter: PrismaPGlite | PrismaPg, options: DatabaseOptions): PrismaClient {
+  if (!options.onQuery) return new PrismaClient({ adapter });
+  const onQuery = options.onQuery;
+  const client = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+  client.$on("query", () => onQuery());
+  return client;
+}
+
+async function openEmbedded(dataDir: string, options: DatabaseOptions): Promise<Database> {
   await mkdir(dataDir, { recursive: true });
   const lock: DataDirLock = await acquireDataDirLock(dataDir);
   let pglite: PGlite;
@@ -36,7 +49,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     await lock.release();
     throw error;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = createClient(new PrismaPGlite(pglite), options);
   const session: SqlSession = {
     async query<Row>(sql: string, params?: unknown[]) {
       return (await pglite.query<Row>(sql, params)).rows;
@@ -61,11 +74,11 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   };
 }
 
-async function openServer(url: string): Promise<Database> {
+async function openServer(url: string, options: DatabaseOptions): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // Without a listener an idle client's network error would crash the process.
   pool.on("error", () => undefined);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = createClient(new PrismaPg(pool), options);
   return {
     kind: "server",
     prisma,

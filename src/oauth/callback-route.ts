@@ -85,13 +85,15 @@ export function oauthCallbackRoute(services: Services, providerId: ProviderId, p
           return fail("account_lookup_failed");
         }
 
-        const stored = await storeConnection(services, provider, session.user.id, account, tokens);
+        // The system account's flow is started by an admin but connects the system user.
+        const owner = row.targetUserId ?? session.user.id;
+        const stored = await storeConnection(services, provider, owner, account, tokens, session.user.id);
         if (stored === "account_in_use") {
           // The new grant is useless to us; withdraw it rather than leave it live at the provider.
           await revokeQuietly(services, providerId, tokens.access_token);
           return fail("account_in_use");
         }
-        logger.info({ provider: providerId, userId: session.user.id }, "integration connected");
+        logger.info({ provider: providerId, userId: owner, actorId: session.user.id }, "integration connected");
         redirect(res, withOutcome(target, { [outcomeParam]: "connected" }));
       } catch (error) {
         logger.error({ err: error, provider: providerId }, "OAuth callback failed");

@@ -27,6 +27,8 @@ export async function startConnect(
   userId: string,
   providerId: ProviderId,
   returnTo: string | null | undefined,
+  /** Connect this user's integration instead of the initiator's (the system account). */
+  targetUserId?: string,
 ): Promise<{ authorizationUrl: string; expiresAt: Date }> {
   const provider = services.providers[providerId];
   if (!provider) throw new ProviderNotConfiguredError(providerId);
@@ -49,6 +51,7 @@ export async function startConnect(
         provider: providerId,
         codeVerifierEnc: services.cipher.encrypt(verifier, verifierContext(id)),
         returnTo: target.url,
+        targetUserId: targetUserId ?? null,
         expiresAt,
       },
     }),

@@ -25,6 +25,8 @@ export interface IntegrationLoader {
     call: (accessToken: string) => Promise<T>,
     options?: { revalidate?: boolean },
   ): Promise<T>;
+  /** Seeds the batch cache with rows read elsewhere (e.g. a page of users with their integrations). */
+  prime(userId: string, provider: ProviderId, row: Integration | null): void;
   /** Forget what this request read (after the request itself changed an integration). */
   clear(userId: string, provider: ProviderId): void;
 }
@@ -73,6 +75,10 @@ export function createIntegrationLoader(prisma: PrismaClient, refresher: TokenRe
         const fresh = await loader.accessToken(userId, provider, { force: true });
         return call(fresh);
       }
+    },
+
+    prime(userId, provider, row) {
+      rows.prime(keyOf(userId, provider), row);
     },
 
     clear(userId, provider) {

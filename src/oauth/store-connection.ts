@@ -3,6 +3,7 @@ import type { Services } from "../context.js";
 import { isUniqueViolation } from "../db/errors.js";
 import type { OAuthProvider, ProviderAccount } from "./provider.js";
 import { sealAccessToken, sealRefreshToken } from "./token-store.js";
+import { recordEvent } from "./audit.js";
 
 /**
  * Stores a completed connection in one transaction: refuses an account linked to another user,
@@ -14,6 +15,7 @@ export async function storeConnection(
   userId: string,
   account: ProviderAccount,
   tokens: client.TokenEndpointResponse,
+  actorId: string,
 ): Promise<"connected" | "account_in_use"> {
   const { prisma, cipher } = services;
   const at = services.now();
@@ -45,6 +47,14 @@ export async function storeConnection(
         update: { ...fields, tokenVersion: { increment: 1 } },
       });
       await provider.afterConnect?.(tx, userId);
+      await recordEvent(tx, {
+        userId,
+        provider: provider.id,
+        type: "CONNECTED",
+        actorId,
+        outcome: "success",
+        detail: `Connected account ${account.accountName}`,
+      });
       return "connected" as const;
     });
   } catch (error) {

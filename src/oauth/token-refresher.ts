@@ -5,9 +5,16 @@ import type { Integration } from "../generated/prisma/client.js";
 import type { TokenCipher } from "../crypto/token-cipher.js";
 import type { Logger } from "../logger.js";
 import type { OAuthProvider, ProviderId } from "./provider.js";
-import { NotConnectedError, PROVIDER_NAMES, ProviderNotConfiguredError, ProviderUnavailableError, ReconnectRequiredError } from "./errors.js";
+import {
+  NotConnectedError,
+  PROVIDER_NAMES,
+  ProviderNotConfiguredError,
+  ProviderUnavailableError,
+  ReconnectRequiredError,
+} from "./errors.js";
 import { oauthErrorCode } from "./openid.js";
 import { openAccessToken, openRefreshToken, sealAccessToken, sealRefreshToken } from "./token-store.js";
+import { recordEvent } from "./audit.js";
 
 /** Tokens expiring within this window are refreshed before use. */
 export const REFRESH_WINDOW_MS = 5 * 60 * 1000;
@@ -46,7 +53,12 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     if (row.status !== "CONNECTED" || !row.accessTokenEnc) throw new NotConnectedError(row.provider);
   }
 
-  async function refreshWithLease(id: string, provider: ProviderId, observedVersion: number, force: boolean): Promise<string> {
+  async function refreshWithLease(
+    id: string,
+    provider: ProviderId,
+    observedVersion: number,
+    force: boolean,
+  ): Promise<string> {
     const deadline = Date.now() + leaseMs * 2;
     for (;;) {
       const row = await prisma.integration.findUnique({ where: { id } });
@@ -94,14 +106,31 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     } catch (error) {
       if (oauthErrorCode(error) === "invalid_grant") {
         const hint = provider.reconnectHint ? ` ${provider.reconnectHint}.` : "";
-        await markReconnectRequired(row, owner, `${name} refused the saved authorization (revoked or expired).${hint} Reconnect ${name}`);
+        await markReconnectRequired(
+          row,
+          owner,
+          `${name} refused the saved authorization (revoked or expired).${hint} Reconnect ${name}`,
+        );
         logger.warn({ integrationId: row.id, provider: row.provider }, "refresh token rejected: reconnect required");
         throw new ReconnectRequiredError(row.provider);
       }
       const reason = describeFailure(error);
-      await prisma.integration.updateMany({
-        where: { id: row.id, refreshLeaseOwner: owner },
-        data: { ...release, lastError: `Refreshing ${name} access failed (${reason}); it will be retried` },
+      const lastError = `Refreshing ${name} access failed (${reason}); it will be retried`;
+      await prisma.$transaction(async (tx) => {
+        const released = await tx.integration.updateMany({
+          where: { id: row.id, refreshLeaseOwner: owner },
+          data: { ...release, lastError },
+        });
+        if (released.count === 1) {
+          await recordEvent(tx, {
+            userId: row.userId,
+            provider: row.provider,
+            type: "REFRESH_FAILED",
+            actorId: null,
+            outcome: "failure",
+            detail: lastError,
+          });
+        }
       });
       logger.warn({ integrationId: row.id, provider: row.provider, reason }, "token refresh failed; tokens kept");
       // A token that is only close to expiry still works: better to use it than to fail.
@@ -111,39 +140,62 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     }
     const at = now();
     const expiresIn = tokens.expires_in ?? provider.defaultAccessTokenTtlSeconds;
-    await prisma.integration.updateMany({
-      where: { id: row.id, refreshLeaseOwner: owner },
-      data: {
-        ...release,
-        accessTokenEnc: sealAccessToken(cipher, row.userId, row.provider, tokens.access_token),
-        // Providers that do not rotate send no refresh token: keep the one we have.
-        ...(tokens.refresh_token
-          ? { refreshTokenEnc: sealRefreshToken(cipher, row.userId, row.provider, tokens.refresh_token) }
-          : {}),
-        ...(tokens.scope ? { scopes: tokens.scope.split(" ").filter(Boolean) } : {}),
-        accessTokenExpiresAt: new Date(at.getTime() + expiresIn * 1000),
-        lastRefreshedAt: at,
-        lastError: null,
-        tokenVersion: { increment: 1 },
-      },
+    await prisma.$transaction(async (tx) => {
+      const stored = await tx.integration.updateMany({
+        where: { id: row.id, refreshLeaseOwner: owner },
+        data: {
+          ...release,
+          accessTokenEnc: sealAccessToken(cipher, row.userId, row.provider, tokens.access_token),
+          // Providers that do not rotate send no refresh token: keep the one we have.
+          ...(tokens.refresh_token
+            ? { refreshTokenEnc: sealRefreshToken(cipher, row.userId, row.provider, tokens.refresh_token) }
+            : {}),
+          ...(tokens.scope ? { scopes: tokens.scope.split(" ").filter(Boolean) } : {}),
+          accessTokenExpiresAt: new Date(at.getTime() + expiresIn * 1000),
+          lastRefreshedAt: at,
+          lastError: null,
+          tokenVersion: { increment: 1 },
+        },
+      });
+      if (stored.count === 1) {
+        await recordEvent(tx, {
+          userId: row.userId,
+          provider: row.provider,
+          type: "REFRESHED",
+          actorId: null,
+          outcome: "success",
+        });
+      }
     });
     logger.info({ integrationId: row.id, provider: row.provider }, "access token refreshed");
     return tokens.access_token;
   }
 
   async function markReconnectRequired(row: Integration, owner: string, message: string): Promise<void> {
-    await prisma.integration.updateMany({
-      where: { id: row.id, refreshLeaseOwner: owner },
-      data: {
-        status: "RECONNECT_REQUIRED",
-        accessTokenEnc: null,
-        refreshTokenEnc: null,
-        accessTokenExpiresAt: null,
-        lastError: message,
-        tokenVersion: { increment: 1 },
-        refreshLeaseUntil: null,
-        refreshLeaseOwner: null,
-      },
+    await prisma.$transaction(async (tx) => {
+      const marked = await tx.integration.updateMany({
+        where: { id: row.id, refreshLeaseOwner: owner },
+        data: {
+          status: "RECONNECT_REQUIRED",
+          accessTokenEnc: null,
+          refreshTokenEnc: null,
+          accessTokenExpiresAt: null,
+          lastError: message,
+          tokenVersion: { increment: 1 },
+          refreshLeaseUntil: null,
+          refreshLeaseOwner: null,
+        },
+      });
+      if (marked.count === 1) {
+        await recordEvent(tx, {
+          userId: row.userId,
+          provider: row.provider,
+          type: "RECONNECT_REQUIRED",
+          actorId: null,
+          outcome: "failure",
+          detail: message,
+        });
+      }
     });
   }
 
@@ -155,7 +207,9 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
       const key = `${row.id}:${row.tokenVersion}`;
       let shared = inFlight.get(key);
       if (!shared) {
-        shared = refreshWithLease(row.id, row.provider, row.tokenVersion, options.force ?? false).finally(() => inFlight.delete(key));
+        shared = refreshWithLease(row.id, row.provider, row.tokenVersion, options.force ?? false).finally(() =>
+          inFlight.delete(key),
+        );
         inFlight.set(key, shared);
       }
       return shared;

@@ -5,6 +5,7 @@ import "./integrations.js";
 import "./dropbox.js";
 import "./exports.js";
 import "./spotify.js";
+import "./admin.js";
 
 export const schema = builder.toSchema();
 

@@ -98,7 +98,7 @@ builder.objectField(UserType, "integrations", (t) =>
   }),
 );
 
-const ConnectStart = builder
+export const ConnectStart = builder
   .objectRef<{ authorizationUrl: string; expiresAt: Date }>("ConnectStart")
   .implement({
     description: "Send the browser to authorizationUrl; the provider redirects back to this server's callback",
@@ -108,7 +108,7 @@ const ConnectStart = builder
     }),
   });
 
-const DisconnectPayload = builder
+export const DisconnectPayload = builder
   .objectRef<{ integration: IntegrationView; revoked: boolean; message: string }>("DisconnectPayload")
   .implement({
     fields: (t) => ({
@@ -139,7 +139,7 @@ export function addConnectMutations(provider: ProviderId, label: string): void {
       type: DisconnectPayload,
       authScopes: { signedIn: true },
       resolve: async (_root, _args, ctx: GraphQLContext) => {
-        const outcome = await disconnectIntegration(ctx.services, ctx.integrations, ctx.viewer!.id, provider);
+        const outcome = await disconnectIntegration(ctx.services, ctx.integrations, ctx.viewer!.id, provider, ctx.viewer!.id);
         const row = await ctx.integrations.integration(ctx.viewer!.id, provider);
         return { integration: { provider, row }, revoked: outcome.revoked, message: outcome.message };
       },
