@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
 import { startProviderEmulator, type RunningEmulator } from "../../src/emulator/index.js";
 import { startTestServer, type TestServer } from "./server.js";
+import type { ServerOptions } from "../../src/server.js";
 import type { DatabaseMode, TestDatabase } from "./database.js";
 import { postGraphQL } from "./graphql.js";
 
@@ -33,7 +34,12 @@ export interface DropboxStack {
 /** The provider emulator (Dropbox and Spotify) and our server wired to each other over loopback. */
 export async function startDropboxStack(
   mode: DatabaseMode,
-  options: { env?: Record<string, string>; database?: TestDatabase; emulator?: RunningEmulator } = {},
+  options: {
+    env?: Record<string, string>;
+    database?: TestDatabase;
+    emulator?: RunningEmulator;
+    serverOptions?: ServerOptions;
+  } = {},
 ): Promise<DropboxStack> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
@@ -70,6 +76,7 @@ export async function startDropboxStack(
       ...options.env,
     },
     options.database,
+    options.serverOptions,
   );
   return {
     emulator,

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { GraphQLClient } from "graphql-request";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
-import { startServer, type RunningServer } from "../../src/server.js";
+import { startServer, type RunningServer, type ServerOptions } from "../../src/server.js";
 import { createTestDatabase, type DatabaseMode, type TestDatabase } from "./database.js";
 
 /** A clock tests can move forward. */
@@ -35,6 +35,7 @@ export async function startTestServer(
   mode: DatabaseMode,
   extraEnv: Record<string, string> = {},
   existing?: TestDatabase,
+  serverOptions: ServerOptions = {},
 ): Promise<TestServer> {
   const database = existing ?? (await createTestDatabase(mode));
   const clock = new TestClock();
@@ -56,7 +57,7 @@ export async function startTestServer(
   };
   const boot = async () => {
     const config = loadConfig(env);
-    return startServer(config, { logger: createLogger(config.logLevel, sink), now: clock.now });
+    return startServer(config, { ...serverOptions, logger: createLogger(config.logLevel, sink), now: clock.now });
   };
   let server = await boot();
   const handle: TestServer = {
