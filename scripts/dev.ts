@@ -4,20 +4,29 @@
  *
  * - Emulator on 127.0.0.1:EMULATOR_PORT (5010), consent page shown (not auto-approved unless
  *   EMULATOR_AUTO_APPROVE=true), registered with the emulator's dev client.
- * - Server on PORT (5000), PUBLIC_URL (http://localhost:PORT), embedded database in DATA_DIR
- *   (./.data), with DROPBOX_* pointing at the emulator and the same client id/secret/redirect URI.
+ * - Server on PORT (5000), PUBLIC_URL (http://127.0.0.1:PORT), embedded database in DATA_DIR
+ *   (./.data), with DROPBOX_* and SPOTIFY_* pointing at the emulator and matching dev clients.
  *
- * Refuses to run when DROPBOX_APP_KEY is set: real credentials are for `npm start`.
+ * Refuses to run when DROPBOX_APP_KEY or SPOTIFY_CLIENT_ID is set: real credentials are for `npm start`.
  */
 import type { DestinationStream } from "pino";
 import { ConfigError, loadConfig, type Config } from "../src/config.js";
 import { createLogger, type Logger } from "../src/logger.js";
 import { startServer, type RunningServer } from "../src/server.js";
 import { DEV_CLIENT } from "../src/emulator/dropbox/config.js";
+import { DEV_SPOTIFY_CLIENT } from "../src/emulator/spotify/config.js";
 import { emulatorOptionsFromEnv } from "../src/emulator/main.js";
 import { startProviderEmulator, type RunningEmulator } from "../src/emulator/start.js";
 
 const CALLBACK_PATH = "/users/dropbox/callback";
+const SPOTIFY_VARS = [
+  "SPOTIFY_CLIENT_ID",
+  "SPOTIFY_CLIENT_SECRET",
+  "SPOTIFY_REDIRECT_URI",
+  "SPOTIFY_AUTHORIZE_URL",
+  "SPOTIFY_TOKEN_URL",
+  "SPOTIFY_API_URL",
+];
 const DROPBOX_VARS = [
   "DROPBOX_APP_SECRET",
   "DROPBOX_REDIRECT_URI",
@@ -44,22 +53,25 @@ async function devLogger(level: string): Promise<Logger> {
   return createLogger(level, destination);
 }
 
-if (process.env.DROPBOX_APP_KEY) {
-  fail(
-    "npm run dev: DROPBOX_APP_KEY is set, so you seem to have real Dropbox credentials.\n" +
-      "`npm run dev` always uses the local Dropbox emulator and will not override them.\n" +
-      "  - to run against real Dropbox: npm start\n" +
-      "  - to use the emulator: unset DROPBOX_APP_KEY (and DROPBOX_APP_SECRET), then npm run dev",
-  );
+for (const name of ["DROPBOX_APP_KEY", "SPOTIFY_CLIENT_ID"]) {
+  if (process.env[name]) {
+    fail(
+      `npm run dev: ${name} is set, so you seem to have real provider credentials.\n` +
+        "`npm run dev` always uses the local provider emulator and will not override them.\n" +
+        "  - to run against the real providers: npm start\n" +
+        `  - to use the emulator: unset ${name} (and its secret), then npm run dev`,
+    );
+  }
 }
 
 const env: NodeJS.ProcessEnv = { ...process.env };
 const port = env.PORT ?? "5000";
 if (port === "0") fail("npm run dev: PORT=0 is not supported; the OAuth redirect URI needs a fixed port.");
-if (!env.PUBLIC_URL && /^\d+$/.test(port)) env.PUBLIC_URL = `http://localhost:${port}`;
+// 127.0.0.1, not localhost: Spotify (and so its emulator) refuses localhost redirect URIs.
+if (!env.PUBLIC_URL && /^\d+$/.test(port)) env.PUBLIC_URL = `http://127.0.0.1:${port}`;
 
 // The emulator's values replace these, so they must not fail validation either.
-const ignored = DROPBOX_VARS.filter((name) => env[name]);
+const ignored = [...DROPBOX_VARS, ...SPOTIFY_VARS].filter((name) => env[name]);
 for (const name of ignored) delete env[name];
 
 // First pass: the developer's own settings, so a bad environment gives the usual clear error
@@ -73,6 +85,7 @@ try {
 }
 
 const redirectUri = `${baseConfig.publicUrl}${CALLBACK_PATH}`;
+const spotifyRedirectUri = `${baseConfig.publicUrl}/auth/spotify/callback`;
 let emulatorOptions;
 try {
   emulatorOptions = emulatorOptionsFromEnv({
@@ -81,11 +94,16 @@ try {
     DROPBOX_APP_KEY: DEV_CLIENT.clientId,
     DROPBOX_APP_SECRET: DEV_CLIENT.clientSecret,
     DROPBOX_REDIRECT_URI: redirectUri,
+    SPOTIFY_CLIENT_ID: DEV_SPOTIFY_CLIENT.clientId,
+    SPOTIFY_CLIENT_SECRET: DEV_SPOTIFY_CLIENT.clientSecret,
+    SPOTIFY_REDIRECT_URI: spotifyRedirectUri,
   });
 } catch (error) {
   fail(`npm run dev: ${(error as Error).message}`);
 }
-for (const client of emulatorOptions.dropbox?.clients ?? []) client.name = "Quizzical Beats (dev)";
+for (const client of [...(emulatorOptions.dropbox?.clients ?? []), ...(emulatorOptions.spotify?.clients ?? [])]) {
+  client.name = "Quizzical Beats (dev)";
+}
 
 const logger = await devLogger(baseConfig.logLevel);
 let emulator: RunningEmulator | undefined;
@@ -127,18 +145,24 @@ try {
     DROPBOX_TOKEN_URL: `${emulator.url}/oauth2/token`,
     DROPBOX_API_URL: emulator.url,
     DROPBOX_CONTENT_URL: emulator.url,
+    SPOTIFY_CLIENT_ID: DEV_SPOTIFY_CLIENT.clientId,
+    SPOTIFY_CLIENT_SECRET: DEV_SPOTIFY_CLIENT.clientSecret,
+    SPOTIFY_REDIRECT_URI: spotifyRedirectUri,
+    SPOTIFY_AUTHORIZE_URL: `${emulator.url}/authorize`,
+    SPOTIFY_TOKEN_URL: `${emulator.url}/api/token`,
+    SPOTIFY_API_URL: emulator.url,
   });
-  for (const name of ["DROPBOX_APP_KEY", ...DROPBOX_VARS]) process.env[name] = env[name];
+  for (const name of ["DROPBOX_APP_KEY", ...DROPBOX_VARS, ...SPOTIFY_VARS]) process.env[name] = env[name];
   const config = loadConfig(env);
 
   server = await startServer(config, { logger });
   const graphiql = `${config.publicUrl}/graphql`;
   const lines = [
     "",
-    "  Quizzical Beats dev server (Dropbox = local emulator)",
+    "  Quizzical Beats dev server (Dropbox and Spotify = local emulator)",
     "",
     `  GraphiQL:  ${graphiql}`,
-    `  Emulator:  ${emulator.url}  (control API: ${emulator.url}/__emulator/dropbox/...)`,
+    `  Emulator:  ${emulator.url}  (control API: ${emulator.url}/__emulator/dropbox/..., /__emulator/spotify/...)`,
     `  Database:  ${config.database.kind === "embedded" ? `embedded, ${config.database.dataDir}` : "DATABASE_URL"}`,
     "",
     "  Try the Dropbox connect flow (all in the same browser):",
@@ -149,6 +173,8 @@ try {
     `   4. You land on ${config.appUrl}/profile?dropbox=connected (APP_URL/profile is your front end;`,
     "      this server answers 404 there). Back in GraphiQL:",
     "        { me { integrations { provider status accountName } } }",
+    "   Spotify works the same way: startSpotifyConnect, then try",
+    '        { spotifySearch(query: "summer", type: TRACK) { ... on SpotifySearchConnection { tokenSource edges { node { ... on SpotifyTrack { name } } } } } }',
     "",
     `  Keep using ${new URL(config.publicUrl).host}: the session cookie is set for that host and the`,
     "  callback goes there. Ctrl+C stops both.",
