@@ -49,8 +49,14 @@ export function graphiqlAssetRoutes(): Route[] {
         "cache-control": "public, max-age=31536000, immutable",
         "x-content-type-options": "nosniff",
       });
-      if (req.method === "HEAD") res.end();
-      else await pipeline(createReadStream(path), res);
+      if (req.method === "HEAD") {
+        res.end();
+        return;
+      }
+      // A browser that navigates away mid-download closes the socket: not an error of ours.
+      await pipeline(createReadStream(path), res).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "ERR_STREAM_PREMATURE_CLOSE") throw error;
+      });
     },
   }));
 }
