@@ -32,8 +32,16 @@ const INTEGRATION = `{ me { integrations { provider status accountId accountName
 describe.each(databaseModes())("Spotify (%s database)", (mode) => {
   let stack: DropboxStack;
   let user: TestUser;
+  const tokenRequests: { authorization: string | null; body: string }[] = [];
   beforeAll(async () => {
-    stack = await startDropboxStack(mode);
+    // Records what our server sends to the token endpoint, then passes the request on.
+    const recordingFetch: typeof fetch = async (input, init) => {
+      if (String(input).endsWith("/api/token")) {
+        tokenRequests.push({ authorization: new Headers(init?.headers).get("authorization"), body: String(init?.body ?? "") });
+      }
+      return fetch(input, init);
+    };
+    stack = await startDropboxStack(mode, { serverOptions: { fetch: recordingFetch } });
   });
   afterAll(async () => {
     await stack?.close();
@@ -62,6 +70,16 @@ describe.each(databaseModes())("Spotify (%s database)", (mode) => {
     expect(await spotifyIntegration()).toMatchObject({ status: "CONNECTED", accountId: ALICE, accountName: "Alice Listener" });
     const result = await search({ q: "Summer", type: "TRACK", first: 5 });
     expect(result.tokenSource).toBe("USER");
+  });
+
+  it("authenticates to Spotify's token endpoint with HTTP Basic, never with the secret in the body", async () => {
+    await connectSpotify(stack, user);
+    await search({ q: "Echo", type: "ALBUM" });
+    expect(tokenRequests.length).toBeGreaterThan(0);
+    for (const request of tokenRequests) {
+      expect(request.authorization).toMatch(/^Basic /);
+      expect(request.body).not.toContain("client_secret");
+    }
   });
 
   it("asks for PKCE S256 and only the playlist scopes", async () => {

@@ -23,7 +23,13 @@ export function createOAuthConfiguration(
     token_endpoint: endpoints.tokenUrl,
     code_challenge_methods_supported: ["S256"],
   };
-  const configuration = new client.Configuration(metadata, endpoints.clientId, endpoints.clientSecret);
+  // HTTP Basic, as both Dropbox and Spotify document (openid-client would default to client_secret_post).
+  const configuration = new client.Configuration(
+    metadata,
+    endpoints.clientId,
+    endpoints.clientSecret,
+    client.ClientSecretBasic(endpoints.clientSecret),
+  );
   // A hung provider must not hang our requests (openid-client counts in seconds).
   configuration.timeout = timeoutMs / 1000;
   configuration[client.customFetch] = (url, options) => fetchImpl(url, options as RequestInit);

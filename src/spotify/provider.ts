@@ -17,7 +17,6 @@ export function createSpotifyProvider(config: NonNullable<Config["spotify"]>, fe
     authorizeParams: {},
     redirectUri: config.redirectUri,
     defaultAccessTokenTtlSeconds: 3600,
-    // openid-client authenticates with HTTP Basic by default, as Spotify documents.
     configuration: createOAuthConfiguration(config, fetchImpl, timeoutMs),
     reconnectHint: "Spotify authorizations expire six months after you connect",
     async fetchAccount(accessToken) {
