@@ -1,27 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseModes } from "./support/database.js";
 import { startTestServer, type TestServer } from "./support/server.js";
+import { print } from "graphql";
 import { cookieValue, postGraphQL } from "./support/graphql.js";
+import { execute, expectTypename, postDocument, typedClient } from "./support/typed.js";
+import { MeDocument, SignInDocument, SignOutDocument, SignUpDocument } from "./generated/graphql/graphql.js";
 import { SESSION_LIFETIME_MS, sessionIdOf } from "../src/auth/sessions.js";
 
-const SIGN_UP = `mutation SignUp($email: String!, $password: String!) {
-  signUp(email: $email, password: $password) {
-    __typename
-    ... on AuthPayload { token expiresAt user { id email role } }
-    ... on UserError { message code }
-    ... on ValidationError { field }
-  }
-}`;
-const SIGN_IN = `mutation SignIn($email: String!, $password: String!) {
-  signIn(email: $email, password: $password) {
-    __typename
-    ... on AuthPayload { token expiresAt user { id email } }
-    ... on UserError { message code }
-    ... on ValidationError { field }
-  }
-}`;
-const ME = `query { me { id email role } }`;
-const SIGN_OUT = `mutation { signOut }`;
+// The operations a front end runs (test/operations/auth.graphql); raw fetch checks send the same text.
+const SIGN_UP = print(SignUpDocument);
+const ME = print(MeDocument);
+const SIGN_OUT = print(SignOutDocument);
 const PASSWORD = "correct horse battery staple";
 
 let counter = 0;
@@ -36,11 +25,22 @@ describe.each(databaseModes())("accounts and sessions (%s database)", (mode) => 
     await t?.close();
   });
 
-  async function signUp(email = freshEmail(), password = PASSWORD) {
-    const res = await postGraphQL(t.graphqlUrl, { query: SIGN_UP, variables: { email, password } });
+  /** signUp over raw fetch (headers and cookies are checked too); `result` is the typed union. */
+  async function signUpResult(email = freshEmail(), password = PASSWORD) {
+    const res = await postDocument(t.graphqlUrl, SignUpDocument, { email, password });
     expect(res.status).toBe(200);
-    return { ...res, result: res.json.data.signUp };
+    const result = res.json.data?.signUp;
+    if (!result) throw new Error(`signUp answered ${res.text}`);
+    return { ...res, result };
   }
+
+  /** A successful signUp: the AuthPayload member. */
+  async function signUp(email?: string, password?: string) {
+    const res = await signUpResult(email, password);
+    return { ...res, result: expectTypename(res.result, "AuthPayload") };
+  }
+
+  const me = (token: string) => typedClient(t.graphqlUrl, token).request(MeDocument);
 
   it("signs up, returns a token, sets an HttpOnly SameSite=Lax session cookie, and `me` answers", async () => {
     const email = freshEmail();
@@ -54,8 +54,7 @@ describe.each(databaseModes())("accounts and sessions (%s database)", (mode) => 
     expect(setCookie).not.toMatch(/Secure/); // PUBLIC_URL is http here
     expect(cookieValue(headers, "session")).toBe(result.token);
 
-    const me = await t.client(result.token).request<{ me: { email: string } }>(ME);
-    expect(me.me.email).toBe(email.toLowerCase());
+    expect((await me(result.token)).me?.email).toBe(email.toLowerCase());
   });
 
   it("stores only the SHA-256 of the session token", async () => {
@@ -68,7 +67,7 @@ describe.each(databaseModes())("accounts and sessions (%s database)", (mode) => 
   it("refuses a second account for the same email, whatever its case", async () => {
     const email = freshEmail();
     await signUp(email);
-    const { result } = await signUp(email.replace("quizmaster", "QuizMaster"));
+    const { result } = await signUpResult(email.replace("quizmaster", "QuizMaster"));
     expect(result).toMatchObject({ __typename: "EmailTakenError", code: "EMAIL_TAKEN" });
     expect(await t.server.database.prisma.user.count({ where: { email: email.toLowerCase() } })).toBe(1);
   });
@@ -81,10 +80,11 @@ describe.each(databaseModes())("accounts and sessions (%s database)", (mode) => 
     ["monotonous password", undefined, "aaaaaaaaaaaa", "password", /too simple/],
   ])("rejects %s with a ValidationError and creates nothing", async (_name, email, password, field, message) => {
     const before = await t.server.database.prisma.user.count();
-    const { result } = await signUp(email ?? freshEmail(), password);
-    expect(result.__typename).toBe("ValidationError");
-    expect(result.field).toBe(field);
-    expect(result.message).toMatch(message);
+    const { result } = await signUpResult(email ?? freshEmail(), password);
+    const error = expectTypename(result, "ValidationError");
+    expect(error.code).toBe("VALIDATION_FAILED");
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(message);
     expect(await t.server.database.prisma.user.count()).toBe(before);
   });
 
@@ -107,15 +107,12 @@ describe.each(databaseModes())("accounts and sessions (%s database)", (mode) => 
   it("signs in with the right password (email case-insensitive) and refuses a wrong one or unknown email alike", async () => {
     const email = freshEmail();
     await signUp(email);
-    const ok = await postGraphQL(t.graphqlUrl, { query: SIGN_IN, variables: { email: email.toUpperCase(), password: PASSWORD } });
-    expect(ok.json.data.signIn.__typename).toBe("AuthPayload");
-    const wrong = await postGraphQL(t.graphqlUrl, { query: SIGN_IN, variables: { email, password: "wrong password!" } });
-    const unknown = await postGraphQL(t.graphqlUrl, {
-      query: SIGN_IN,
-      variables: { email: "nobody@example.com", password: PASSWORD },
-    });
+    const ok = await execute(t.graphqlUrl, SignInDocument, { email: email.toUpperCase(), password: PASSWORD });
+    expect(expectTypename(ok.signIn, "AuthPayload").user.email).toBe(email.toLowerCase());
+    const wrong = await postDocument(t.graphqlUrl, SignInDocument, { email, password: "wrong password!" });
+    const unknown = await postDocument(t.graphqlUrl, SignInDocument, { email: "nobody@example.com", password: PASSWORD });
     for (const res of [wrong, unknown]) {
-      expect(res.json.data.signIn).toMatchObject({
+      expect(res.json.data?.signIn).toMatchObject({
         __typename: "InvalidCredentialsError",
         code: "INVALID_CREDENTIALS",
         message: "Email or password is incorrect",
@@ -127,16 +124,11 @@ describe.each(databaseModes())("accounts and sessions (%s database)", (mode) => 
   it("authenticates by cookie and by Bearer; Bearer wins when both are sent", async () => {
     const a = (await signUp()).result;
     const b = (await signUp()).result;
-    const byCookie = await postGraphQL(t.graphqlUrl, { query: ME }, { cookie: `session=${a.token}` });
-    expect(byCookie.json.data.me.id).toBe(a.user.id);
-    const byBearer = await postGraphQL(t.graphqlUrl, { query: ME }, { authorization: `Bearer ${b.token}` });
-    expect(byBearer.json.data.me.id).toBe(b.user.id);
-    const both = await postGraphQL(
-      t.graphqlUrl,
-      { query: ME },
-      { cookie: `session=${a.token}`, authorization: `Bearer ${b.token}` },
-    );
-    expect(both.json.data.me.id).toBe(b.user.id);
+    const byCookie = await postDocument(t.graphqlUrl, MeDocument, {}, { cookie: `session=${a.token}` });
+    expect(byCookie.json.data?.me?.id).toBe(a.user.id);
+    expect((await me(b.token)).me?.id).toBe(b.user.id);
+    const both = await postDocument(t.graphqlUrl, MeDocument, {}, { cookie: `session=${a.token}`, authorization: `Bearer ${b.token}` });
+    expect(both.json.data?.me?.id).toBe(b.user.id);
   });
 
   it("treats unknown, malformed and over-long tokens as signed out, and clears a stale cookie", async () => {
@@ -147,25 +139,25 @@ describe.each(databaseModes())("accounts and sessions (%s database)", (mode) => 
       { cookie: "session=%E0%A4%A" },
     ];
     for (const headers of attempts) {
-      const res = await postGraphQL(t.graphqlUrl, { query: ME }, headers);
+      const res = await postDocument(t.graphqlUrl, MeDocument, {}, headers);
       expect(res.status).toBe(200);
-      expect(res.json.data.me).toBeNull();
+      expect(res.json.data?.me).toBeNull();
     }
-    const stale = await postGraphQL(t.graphqlUrl, { query: ME }, { cookie: "session=abcdefabcdef" });
+    const stale = await postDocument(t.graphqlUrl, MeDocument, {}, { cookie: "session=abcdefabcdef" });
     expect(stale.headers.getSetCookie().find((c) => c.startsWith("session="))).toMatch(/Expires=Thu, 01 Jan 1970/);
   });
 
   it("signOut ends the session for cookie and for Bearer clients", async () => {
     const { result } = await signUp();
-    const out = await postGraphQL(t.graphqlUrl, { query: SIGN_OUT }, { cookie: `session=${result.token}` });
-    expect(out.json.data.signOut).toBe(true);
+    const out = await postDocument(t.graphqlUrl, SignOutDocument, {}, { cookie: `session=${result.token}` });
+    expect(out.json.data?.signOut).toBe(true);
     expect(out.headers.getSetCookie().find((c) => c.startsWith("session="))).toMatch(/Expires=Thu, 01 Jan 1970/);
-    expect((await postGraphQL(t.graphqlUrl, { query: ME }, { authorization: `Bearer ${result.token}` })).json.data.me).toBeNull();
+    expect((await me(result.token)).me).toBeNull();
 
-    const second = await postGraphQL(t.graphqlUrl, { query: SIGN_IN, variables: { email: result.user.email, password: PASSWORD } });
-    const token = second.json.data.signIn.token as string;
-    await t.client(token).request(SIGN_OUT);
-    expect((await t.client(token).request<{ me: unknown }>(ME)).me).toBeNull();
+    const second = await execute(t.graphqlUrl, SignInDocument, { email: result.user.email, password: PASSWORD });
+    const { token } = expectTypename(second.signIn, "AuthPayload");
+    expect((await execute(t.graphqlUrl, SignOutDocument, {}, { token })).signOut).toBe(true);
+    expect((await me(token)).me).toBeNull();
   });
 
   it("slides the expiry when a session is used in the second half of its life, and expires unused sessions", async () => {
@@ -175,22 +167,21 @@ describe.each(databaseModes())("accounts and sessions (%s database)", (mode) => 
     try {
       // 10 days in: no renewal, no cookie.
       t.clock.advance(10 * 86_400_000);
-      const early = await postGraphQL(t.graphqlUrl, { query: ME }, { cookie: `session=${result.token}` });
-      expect(early.json.data.me.id).toBe(result.user.id);
+      const early = await postDocument(t.graphqlUrl, MeDocument, {}, { cookie: `session=${result.token}` });
+      expect(early.json.data?.me?.id).toBe(result.user.id);
       expect(cookieValue(early.headers, "session")).toBeUndefined();
 
       // 20 days in: renewed to a full 30 days from "now", cookie re-sent.
       t.clock.advance(10 * 86_400_000);
-      const renewed = await postGraphQL(t.graphqlUrl, { query: ME }, { cookie: `session=${result.token}` });
-      expect(renewed.json.data.me.id).toBe(result.user.id);
+      const renewed = await postDocument(t.graphqlUrl, MeDocument, {}, { cookie: `session=${result.token}` });
+      expect(renewed.json.data?.me?.id).toBe(result.user.id);
       expect(cookieValue(renewed.headers, "session")).toBe(result.token);
       const row = await t.server.database.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(result.token) } });
       expect(row.expiresAt.getTime()).toBeGreaterThan(initialExpiry + 19 * 86_400_000);
 
       // 31 days after that without use: expired, treated as signed out, row removed.
       t.clock.advance(31 * 86_400_000);
-      const expired = await postGraphQL(t.graphqlUrl, { query: ME }, { authorization: `Bearer ${result.token}` });
-      expect(expired.json.data.me).toBeNull();
+      expect((await me(result.token)).me).toBeNull();
       expect(await t.server.database.prisma.session.count({ where: { id: sessionIdOf(result.token) } })).toBe(0);
     } finally {
       t.clock.offsetMs = 0;
@@ -208,7 +199,7 @@ describe.each(databaseModes())("accounts and sessions (%s database)", (mode) => 
     const get = await fetch(`${t.graphqlUrl}?query=${encodeURIComponent(ME)}`, { headers: { cookie: `session=${result.token}` } });
     expect(get.status).toBe(403);
     // The session survived the attempted sign-out.
-    expect((await t.client(result.token).request<{ me: { id: string } }>(ME)).me.id).toBe(result.user.id);
+    expect((await me(result.token)).me?.id).toBe(result.user.id);
     const allowed = await fetch(`${t.graphqlUrl}?query=${encodeURIComponent(ME)}`, {
       headers: { cookie: `session=${result.token}`, "x-graphql-yoga-csrf": "1" },
     });
@@ -218,7 +209,7 @@ describe.each(databaseModes())("accounts and sessions (%s database)", (mode) => 
   it("never writes passwords or session tokens to the logs", async () => {
     const password = "distinctive-Pa55word-for-logs";
     const { result } = await signUp(freshEmail(), password);
-    await postGraphQL(t.graphqlUrl, { query: ME }, { authorization: `Bearer ${result.token}` });
+    await me(result.token);
     const all = t.logs.join("\n");
     expect(all).toContain('"path":"/graphql"');
     expect(all).not.toContain(password);
