@@ -49,7 +49,11 @@ export function createSessionStore(
     async create(userId) {
       const token = generateSessionToken(deps.randomBytes);
       const expiresAt = new Date(deps.now().getTime() + SESSION_LIFETIME_MS);
-      await prisma.session.create({ data: { id: sessionIdOf(token), userId, expiresAt } });
+      // Sessions that expired unused are swept here, per user, rather than by a scheduler.
+      await prisma.$transaction([
+        prisma.session.deleteMany({ where: { userId, expiresAt: { lt: deps.now() } } }),
+        prisma.session.create({ data: { id: sessionIdOf(token), userId, expiresAt } }),
+      ]);
       return { token, expiresAt };
     },
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import * as client from "openid-client";
 import type { PrismaClient } from "../db/database.js";
 import type { Integration } from "../generated/prisma/client.js";
-import type { TokenCipher } from "../crypto/token-cipher.js";
+import { TokenDecryptionError, type TokenCipher } from "../crypto/token-cipher.js";
 import type { Logger } from "../logger.js";
 import type { OAuthProvider, ProviderId } from "./provider.js";
 import {
@@ -97,7 +97,11 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     }
     const refreshToken = openRefreshToken(cipher, row);
     if (!refreshToken) {
-      await markReconnectRequired(row, owner, `${name} issued no refresh token; reconnect ${name}`);
+      await markReconnectRequired(
+        row,
+        { refreshLeaseOwner: owner },
+        `${name} issued no refresh token; reconnect ${name}`,
+      );
       throw new ReconnectRequiredError(row.provider);
     }
     let tokens: client.TokenEndpointResponse;
@@ -108,7 +112,7 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
         const hint = provider.reconnectHint ? ` ${provider.reconnectHint}.` : "";
         await markReconnectRequired(
           row,
-          owner,
+          { refreshLeaseOwner: owner },
           `${name} refused the saved authorization (revoked or expired).${hint} Reconnect ${name}`,
         );
         logger.warn({ integrationId: row.id, provider: row.provider }, "refresh token rejected: reconnect required");
@@ -149,7 +153,10 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
           // Providers that do not rotate send no refresh token: keep the one we have.
           ...(tokens.refresh_token
             ? { refreshTokenEnc: sealRefreshToken(cipher, row.userId, row.provider, tokens.refresh_token) }
-            : {}),
+            : cipher.needsReencryption(row.refreshTokenEnc!)
+              ? // Sealed with a retired key: move it to the current one while we hold the lease.
+                { refreshTokenEnc: sealRefreshToken(cipher, row.userId, row.provider, refreshToken) }
+              : {}),
           ...(tokens.scope ? { scopes: tokens.scope.split(" ").filter(Boolean) } : {}),
           accessTokenExpiresAt: new Date(at.getTime() + expiresIn * 1000),
           lastRefreshedAt: at,
@@ -171,10 +178,15 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     return tokens.access_token;
   }
 
-  async function markReconnectRequired(row: Integration, owner: string, message: string): Promise<void> {
+  /** `guard` makes it a no-op when someone else changed the row first (lease holder or version). */
+  async function markReconnectRequired(
+    row: Integration,
+    guard: { refreshLeaseOwner: string } | { tokenVersion: number },
+    message: string,
+  ): Promise<void> {
     await prisma.$transaction(async (tx) => {
       const marked = await tx.integration.updateMany({
-        where: { id: row.id, refreshLeaseOwner: owner },
+        where: { id: row.id, ...guard },
         data: {
           status: "RECONNECT_REQUIRED",
           accessTokenEnc: null,
@@ -199,20 +211,40 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     });
   }
 
+  async function accessToken(row: Integration, options: { force?: boolean }): Promise<string> {
+    usable(row);
+    const expiresAt = row.accessTokenExpiresAt?.getTime() ?? 0;
+    if (!options.force && expiresAt - now().getTime() > REFRESH_WINDOW_MS) return openAccessToken(cipher, row)!;
+    const key = `${row.id}:${row.tokenVersion}`;
+    let shared = inFlight.get(key);
+    if (!shared) {
+      shared = refreshWithLease(row.id, row.provider, row.tokenVersion, options.force ?? false).finally(() =>
+        inFlight.delete(key),
+      );
+      inFlight.set(key, shared);
+    }
+    return shared;
+  }
+
   return {
     async accessToken(row, options = {}) {
-      usable(row);
-      const expiresAt = row.accessTokenExpiresAt?.getTime() ?? 0;
-      if (!options.force && expiresAt - now().getTime() > REFRESH_WINDOW_MS) return openAccessToken(cipher, row)!;
-      const key = `${row.id}:${row.tokenVersion}`;
-      let shared = inFlight.get(key);
-      if (!shared) {
-        shared = refreshWithLease(row.id, row.provider, row.tokenVersion, options.force ?? false).finally(() =>
-          inFlight.delete(key),
+      try {
+        return await accessToken(row, options);
+      } catch (error) {
+        if (!(error instanceof TokenDecryptionError)) throw error;
+        // Sealed with a key this server no longer has: unusable, so the user must reconnect.
+        const name = PROVIDER_NAMES[row.provider];
+        logger.error(
+          { integrationId: row.id, provider: row.provider },
+          "stored token cannot be decrypted with the configured keys",
         );
-        inFlight.set(key, shared);
+        await markReconnectRequired(
+          row,
+          { tokenVersion: row.tokenVersion },
+          `The saved ${name} authorization can no longer be read (the server's encryption key changed). Reconnect ${name}`,
+        );
+        throw new ReconnectRequiredError(row.provider);
       }
-      return shared;
     },
   };
 }

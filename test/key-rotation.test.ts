@@ -1,0 +1,50 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { ALICE, connectDropbox, gql, signUpUser, startDropboxStack } from "./support/dropbox.js";
+import { keyIdOf } from "../src/crypto/token-cipher.js";
+
+describe("token encryption key rotation", () => {
+  it("keeps integrations working after a key change and moves tokens to the new key on refresh", async () => {
+    const oldKey = randomBytes(32).toString("base64");
+    const newKey = randomBytes(32).toString("base64");
+    const stack = await startDropboxStack("embedded", { env: { TOKEN_ENCRYPTION_KEY: oldKey } });
+    try {
+      const user = await signUpUser(stack.server);
+      stack.emulator.dropbox.setBrowserAccount(ALICE);
+      await connectDropbox(stack, user);
+      const prisma = () => stack.server.server.database.prisma;
+      const before = await prisma().integration.findFirstOrThrow({ where: { userId: user.id } });
+      expect(before.refreshTokenEnc!.split(".")[1]).toBe(keyIdOf(Buffer.from(oldKey, "base64")));
+
+      stack.server.env.TOKEN_ENCRYPTION_KEY = newKey;
+      stack.server.env.TOKEN_ENCRYPTION_KEYS_OLD = oldKey;
+      await stack.server.restart();
+      expect((await gql(stack.server, user, `{ dropboxFolders { __typename } }`)).dropboxFolders.__typename).toBe("DropboxFolderPage");
+
+      stack.server.clock.advance(4 * 3600_000 + 60_000);
+      expect((await gql(stack.server, user, `{ dropboxFolders { __typename } }`)).dropboxFolders.__typename).toBe("DropboxFolderPage");
+      const after = await prisma().integration.findFirstOrThrow({ where: { userId: user.id } });
+      const newKeyId = keyIdOf(Buffer.from(newKey, "base64"));
+      expect(after.accessTokenEnc!.split(".")[1]).toBe(newKeyId);
+      expect(after.refreshTokenEnc!.split(".")[1]).toBe(newKeyId);
+
+      // The old key can now be dropped.
+      delete stack.server.env.TOKEN_ENCRYPTION_KEYS_OLD;
+      await stack.server.restart();
+      expect((await gql(stack.server, user, `{ dropboxFolders { __typename } }`)).dropboxFolders.__typename).toBe("DropboxFolderPage");
+
+      // A key lost without rotation: the tokens are unreadable, so the user is asked to reconnect.
+      stack.server.env.TOKEN_ENCRYPTION_KEY = randomBytes(32).toString("base64");
+      await stack.server.restart();
+      const lost = (await gql(stack.server, user, `{ dropboxFolders { __typename ... on UserError { code } } }`)).dropboxFolders;
+      expect(lost).toEqual({ __typename: "ReconnectRequiredError", code: "RECONNECT_REQUIRED" });
+      const integrations = (await gql(stack.server, user, `{ me { integrations { provider status lastError } } }`)).me.integrations;
+      expect(integrations.find((i: { provider: string }) => i.provider === "DROPBOX")).toMatchObject({
+        status: "RECONNECT_REQUIRED",
+        lastError: expect.stringMatching(/encryption key changed/),
+      });
+    } finally {
+      await stack.close();
+    }
+  });
+});
