@@ -17,7 +17,7 @@ import { startTestServer } from "./support/server.js";
 
 const USERS = `query($first: Int, $after: String, $filter: UserFilter) {
   users(first: $first, after: $after, filter: $filter) {
-    hasNextPage endCursor
+    pageInfo { hasNextPage endCursor }
     edges { node { id email role integrations { provider status accountName } } }
   }
 }`;
@@ -100,10 +100,10 @@ describe.each(databaseModes())("admin tools and audit trail (%s database)", (mod
       filter: { email: prefix, provider: "SPOTIFY", integrationStatus: "NOT_CONNECTED" },
     });
     expect(notConnected.users.edges).toHaveLength(10);
-    expect(notConnected.users.hasNextPage).toBe(true);
-    const next = await gql(stack.server, admin, USERS, { first: 995, after: notConnected.users.endCursor, filter: { email: prefix } });
+    expect(notConnected.users.pageInfo.hasNextPage).toBe(true);
+    const next = await gql(stack.server, admin, USERS, { first: 995, after: notConnected.users.pageInfo.endCursor, filter: { email: prefix } });
     expect(next.users.edges).toHaveLength(990);
-    expect(next.users.hasNextPage).toBe(false);
+    expect(next.users.pageInfo.hasNextPage).toBe(false);
     await prisma.user.deleteMany({ where: { email: { startsWith: prefix } } });
   });
 

@@ -228,14 +228,14 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     const page = async (after?: string) =>
       (
         await gql(stack.server, user, `query($after: String) { me { dropboxExports(first: 2, after: $after) {
-          edges { cursor node { fileName status } } hasNextPage endCursor } } }`, { after })
+          edges { cursor node { fileName status } } pageInfo { hasNextPage endCursor } } } }`, { after })
       ).me.dropboxExports;
     const first = await page();
     expect(first.edges.map((e: { node: { fileName: string } }) => e.node.fileName)).toEqual(["c.txt", "b.txt"]);
-    expect(first.hasNextPage).toBe(true);
-    const second = await page(first.endCursor);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = await page(first.pageInfo.endCursor);
     expect(second.edges.map((e: { node: { fileName: string } }) => e.node.fileName)).toEqual(["a.txt"]);
-    expect(second.hasNextPage).toBe(false);
+    expect(second.pageInfo.hasNextPage).toBe(false);
   });
 
   it("streams progress over server-sent events until the export completes", async () => {

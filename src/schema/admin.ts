@@ -3,6 +3,8 @@ import { z } from "zod";
 import { builder, UserErrorInterface } from "./builder.js";
 import { UserFacingError, ValidationError } from "./errors.js";
 import { parseArg } from "./validation.js";
+import { rowConnection, rowPageArgs, type Types } from "./connections.js";
+import type { ObjectRef } from "@pothos/core";
 import { RoleEnum, UserType } from "./user.js";
 import { ConnectStart, DisconnectPayload, IntegrationType, ProviderEnum, StatusEnum } from "./integrations.js";
 import type { Prisma, IntegrationEvent } from "../generated/prisma/client.js";
@@ -39,19 +41,7 @@ const UserFilter = builder.inputType("UserFilter", {
 
 type UserRow = Prisma.UserGetPayload<{ include: { integrations: true } }>;
 
-const UserEdge = builder.objectRef<{ cursor: string; node: UserRow }>("UserEdge").implement({
-  fields: (t) => ({
-    cursor: t.exposeString("cursor"),
-    node: t.field({ type: UserType, resolve: (e) => e.node }),
-  }),
-});
-const UserConnection = builder.objectRef<{ edges: { cursor: string; node: UserRow }[]; hasNextPage: boolean }>("UserConnection").implement({
-  fields: (t) => ({
-    edges: t.field({ type: [UserEdge], resolve: (c) => c.edges }),
-    hasNextPage: t.exposeBoolean("hasNextPage"),
-    endCursor: t.string({ nullable: true, resolve: (c) => c.edges.at(-1)?.cursor ?? null }),
-  }),
-});
+const UserConnection = rowConnection("User", UserType as unknown as ObjectRef<Types, UserRow>);
 
 /** The where clause for one integration status (of one provider, or of any). */
 function statusWhere(status: string, provider: ProviderId | null | undefined, now: Date): Prisma.UserWhereInput {
@@ -80,8 +70,7 @@ builder.queryField("users", (t) =>
       filter: t.arg({ type: UserFilter, required: false }),
     },
     resolve: async (_root, args, ctx) => {
-      const first = parseArg("first", z.number().int().min(1, "first must be between 1 and 1000").max(1000, "first must be between 1 and 1000"), args.first ?? 50);
-      const after = args.after ? parseArg("after", z.uuid("after must be a cursor from a previous page"), args.after) : null;
+      const { toPage, ...page } = rowPageArgs(args, { first: 50, max: 1000 });
       const filter = args.filter ?? {};
       const email = filter.email ? parseArg("email", z.string().max(254, "email filter must be at most 254 characters"), filter.email) : null;
       const where: Prisma.UserWhereInput = {
@@ -93,20 +82,15 @@ builder.queryField("users", (t) =>
         ],
       };
       // One query for the page and one for its integrations, whatever the page size.
-      const rows = await ctx.prisma.user.findMany({
-        where,
-        include: { integrations: true },
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        take: first + 1,
-        ...(after ? { cursor: { id: after }, skip: 1 } : {}),
-      });
-      const page = rows.slice(0, first);
-      for (const user of page) {
+      const result = toPage(
+        await ctx.prisma.user.findMany({ where, include: { integrations: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], ...page }),
+      );
+      for (const user of result.rows) {
         for (const provider of PROVIDER_IDS) {
           ctx.integrations.prime(user.id, provider, user.integrations.find((i) => i.provider === provider) ?? null);
         }
       }
-      return { edges: page.map((node) => ({ cursor: node.id, node })), hasNextPage: rows.length > first };
+      return result;
     },
   }),
 );
@@ -217,21 +201,7 @@ const IntegrationEventType = builder.objectRef<IntegrationEvent>("IntegrationEve
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
-const EventEdge = builder.objectRef<{ cursor: string; node: IntegrationEvent }>("IntegrationEventEdge").implement({
-  fields: (t) => ({
-    cursor: t.exposeString("cursor"),
-    node: t.field({ type: IntegrationEventType, resolve: (e) => e.node }),
-  }),
-});
-const EventConnection = builder
-  .objectRef<{ edges: { cursor: string; node: IntegrationEvent }[]; hasNextPage: boolean }>("IntegrationEventConnection")
-  .implement({
-    fields: (t) => ({
-      edges: t.field({ type: [EventEdge], resolve: (c) => c.edges }),
-      hasNextPage: t.exposeBoolean("hasNextPage"),
-      endCursor: t.string({ nullable: true, resolve: (c) => c.edges.at(-1)?.cursor ?? null }),
-    }),
-  });
+const EventConnection = rowConnection("IntegrationEvent", IntegrationEventType);
 
 builder.objectField(UserType, "integrationEvents", (t) =>
   t.field({
@@ -242,15 +212,10 @@ builder.objectField(UserType, "integrationEvents", (t) =>
       if (ctx.viewer?.id !== user.id && ctx.viewer?.role !== "ADMIN") {
         throw new GraphQLError("Not authorized", { extensions: { code: "FORBIDDEN" } });
       }
-      const first = parseArg("first", z.number().int().min(1, "first must be between 1 and 100").max(100, "first must be between 1 and 100"), args.first ?? 20);
-      const after = args.after ? parseArg("after", z.uuid("after must be a cursor from a previous page"), args.after) : null;
-      const rows = await ctx.prisma.integrationEvent.findMany({
-        where: { userId: user.id },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-        take: first + 1,
-        ...(after ? { cursor: { id: after }, skip: 1 } : {}),
-      });
-      return { edges: rows.slice(0, first).map((node) => ({ cursor: node.id, node })), hasNextPage: rows.length > first };
+      const { toPage, ...page } = rowPageArgs(args, { first: 20, max: 100 });
+      return toPage(
+        await ctx.prisma.integrationEvent.findMany({ where: { userId: user.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...page }),
+      );
     },
   }),
 );

@@ -4,7 +4,7 @@ import { builder, UserErrorInterface } from "./builder.js";
 import { UserType } from "./user.js";
 import { DropboxFolder } from "./dropbox.js";
 import { ValidationError } from "./errors.js";
-import { parseArg } from "./validation.js";
+import { rowConnection, rowPageArgs } from "./connections.js";
 import type { DropboxExport } from "../generated/prisma/client.js";
 import { takeUpload } from "../http/upload-registry.js";
 import { DropboxExportFailedError, exportToDropbox } from "../dropbox/exports.js";
@@ -107,21 +107,7 @@ builder.mutationField("createDropboxFolder", (t) =>
   }),
 );
 
-const ExportEdge = builder.objectRef<{ cursor: string; node: DropboxExport }>("DropboxExportEdge").implement({
-  fields: (t) => ({
-    cursor: t.exposeString("cursor"),
-    node: t.field({ type: DropboxExportType, resolve: (e) => e.node }),
-  }),
-});
-const ExportConnection = builder
-  .objectRef<{ edges: { cursor: string; node: DropboxExport }[]; hasNextPage: boolean }>("DropboxExportConnection")
-  .implement({
-    fields: (t) => ({
-      edges: t.field({ type: [ExportEdge], resolve: (c) => c.edges }),
-      hasNextPage: t.exposeBoolean("hasNextPage"),
-      endCursor: t.string({ nullable: true, resolve: (c) => c.edges.at(-1)?.cursor ?? null }),
-    }),
-  });
+const ExportConnection = rowConnection("DropboxExport", DropboxExportType);
 
 builder.objectField(UserType, "dropboxExports", (t) =>
   t.field({
@@ -133,18 +119,14 @@ builder.objectField(UserType, "dropboxExports", (t) =>
     },
     resolve: async (user, args, ctx) => {
       if (ctx.viewer?.id !== user.id && ctx.viewer?.role !== "ADMIN") throw new GraphQLError("Not authorized");
-      const first = parseArg("first", z.number().int().min(1, "first must be between 1 and 100").max(100, "first must be between 1 and 100"), args.first ?? 20);
-      const after = args.after ? parseArg("after", z.uuid("after must be a cursor from a previous page"), args.after) : null;
-      const rows = await ctx.prisma.dropboxExport.findMany({
-        where: { userId: user.id },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-        take: first + 1,
-        ...(after ? { cursor: { id: after }, skip: 1 } : {}),
-      });
-      return {
-        edges: rows.slice(0, first).map((node) => ({ cursor: node.id, node })),
-        hasNextPage: rows.length > first,
-      };
+      const { toPage, ...page } = rowPageArgs(args, { first: 20, max: 100 });
+      return toPage(
+        await ctx.prisma.dropboxExport.findMany({
+          where: { userId: user.id },
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+          ...page,
+        }),
+      );
     },
   }),
 );

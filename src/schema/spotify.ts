@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import { z } from "zod";
 import type { ObjectRef, UnionRef } from "@pothos/core";
 import { builder, UserErrorInterface } from "./builder.js";
+import { PageInfo, type Types } from "./connections.js";
 import { UserFacingError, ValidationError } from "./errors.js";
 import { parseArg } from "./validation.js";
 import { addConnectMutations } from "./integrations.js";
@@ -117,22 +118,7 @@ interface ConnectionShape<T> {
   tokenSource: TokenSource;
 }
 
-const PageInfo = builder
-  .objectRef<{ hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null }>(
-    "SpotifyPageInfo",
-  )
-  .implement({
-    fields: (t) => ({
-      hasNextPage: t.exposeBoolean("hasNextPage"),
-      hasPreviousPage: t.exposeBoolean("hasPreviousPage"),
-      startCursor: t.exposeString("startCursor", { nullable: true }),
-      endCursor: t.exposeString("endCursor", { nullable: true }),
-    }),
-  });
-
 /** A Relay-style connection over Spotify's offset paging, reporting whose token answered. */
-type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer S> ? S : never;
-
 function connectionType<T>(name: string, node: ObjectRef<Types, T> | UnionRef<Types, T>) {
   const Edge = builder.objectRef<{ cursor: string; node: T }>(`${name}Edge`).implement({
     // Pothos cannot relate a generic T to the ref's shape; the ref is built for exactly T.

@@ -1,0 +1,68 @@
+import type { ObjectRef } from "@pothos/core";
+import { z } from "zod";
+import { builder } from "./builder.js";
+import { parseArg } from "./validation.js";
+
+export type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer S> ? S : never;
+
+export interface PageInfoShape {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+/** Relay's PageInfo, shared by every connection in the schema. */
+export const PageInfo = builder.objectRef<PageInfoShape>("PageInfo").implement({
+  fields: (t) => ({
+    hasNextPage: t.exposeBoolean("hasNextPage"),
+    hasPreviousPage: t.exposeBoolean("hasPreviousPage"),
+    startCursor: t.exposeString("startCursor", { nullable: true }),
+    endCursor: t.exposeString("endCursor", { nullable: true }),
+  }),
+});
+
+/** A page of database rows whose cursor is the row id (stable under inserts). */
+export interface RowPage<T> {
+  rows: T[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+}
+
+export function rowConnection<T extends { id: string }>(name: string, node: ObjectRef<Types, T>) {
+  const Edge = builder.objectRef<T>(`${name}Edge`).implement({
+    fields: (t) => ({
+      cursor: t.string({ resolve: (row) => row.id }),
+      node: t.field({ type: node, resolve: (row) => row as never }),
+    }),
+  });
+  return builder.objectRef<RowPage<T>>(`${name}Connection`).implement({
+    fields: (t) => ({
+      edges: t.field({ type: [Edge], resolve: (page) => page.rows }),
+      pageInfo: t.field({
+        type: PageInfo,
+        resolve: (page) => ({
+          hasNextPage: page.hasNextPage,
+          hasPreviousPage: page.hasPreviousPage,
+          startCursor: page.rows[0]?.id ?? null,
+          endCursor: page.rows.at(-1)?.id ?? null,
+        }),
+      }),
+    }),
+  });
+}
+
+/** Validated `first` / `after` for a row connection; fetch `take` rows and pass them to `toPage`. */
+export function rowPageArgs(args: { first?: number | null; after?: string | null }, defaults: { first: number; max: number }) {
+  const first = parseArg(
+    "first",
+    z.number().int().min(1, `first must be between 1 and ${defaults.max}`).max(defaults.max, `first must be between 1 and ${defaults.max}`),
+    args.first ?? defaults.first,
+  );
+  const after = args.after ? parseArg("after", z.uuid("after must be a cursor from a previous page"), args.after) : null;
+  return {
+    take: first + 1,
+    ...(after ? { cursor: { id: after }, skip: 1 } : {}),
+    toPage: <T>(rows: T[]): RowPage<T> => ({ rows: rows.slice(0, first), hasNextPage: rows.length > first, hasPreviousPage: after !== null }),
+  };
+}
