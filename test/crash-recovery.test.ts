@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { freePort } from "./support/dropbox.js";
+import { postGraphQL } from "./support/graphql.js";
+
+function startProcess(dataDir: string, port: number): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" },
+    stdio: "ignore",
+  });
+}
+
+async function waitUntilReady(url: string): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("server did not become ready");
+}
+
+describe("embedded database durability", () => {
+  it("keeps users and sessions when the server process is killed (SIGKILL) and started again", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "qbi-crash-"));
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    let child = startProcess(dataDir, port);
+    try {
+      await waitUntilReady(url);
+      const signUp = await postGraphQL(`${url}/graphql`, {
+        query: `mutation { signUp(email: "crash@example.com", password: "a long passphrase") { ... on AuthPayload { token } } }`,
+      });
+      const token = signUp.json.data.signUp.token as string;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+
+      // The pid file the killed process left behind is taken over, not refused.
+      child = startProcess(dataDir, port);
+      await waitUntilReady(url);
+      const me = await postGraphQL(`${url}/graphql`, { query: "{ me { email } }" }, { authorization: `Bearer ${token}` });
+      expect(me.json.data.me).toEqual({ email: "crash@example.com" });
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)));
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
