@@ -20,6 +20,11 @@ export function createGraphQLHandler(services: Services): YogaServerInstance<Ser
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: "/graphql",
+    // Only our own front end may make credentialed cross-origin calls (Yoga would reflect any origin).
+    cors: {
+      origin: [...new Set([new URL(config.appUrl).origin, new URL(config.publicUrl).origin])],
+      credentials: true,
+    },
     landingPage: false,
     graphiql: config.isProduction
       ? false
