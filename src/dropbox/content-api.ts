@@ -27,17 +27,23 @@ export async function dropboxContent<T>(
 ): Promise<T> {
   let response: Response;
   try {
-    response = await http.fetch(`${http.contentUrl}/2/${endpoint}`, {
+    const init: RequestInit & { duplex: "half" } = {
       method: "POST",
       headers: {
         authorization: `Bearer ${accessToken}`,
         "content-type": "application/octet-stream",
         "dropbox-api-arg": headerSafeJson(arg),
+        // Declared, so the streamed body below still goes out with a length rather than chunked.
+        "content-length": String(body.length),
       },
-      body: body as unknown as BodyInit,
+      // fetch (undici) copies a Uint8Array body before sending it, while a stream's chunks go to
+      // the socket as they are: per 8 MiB chunk, one copy and 8 MiB of garbage fewer.
+      body: streamOf(body),
+      duplex: "half",
       // Time allowed grows with the chunk: 10 s plus a floor of 1 MiB/s.
       signal: AbortSignal.timeout(http.timeoutMs + Math.ceil(body.length / 1024)),
-    });
+    };
+    response = await http.fetch(`${http.contentUrl}/2/${endpoint}`, init);
   } catch (error) {
     const timedOut = (error as Error).name === "TimeoutError";
     throw new ProviderUnavailableError("DROPBOX", timedOut ? "upload timed out" : "connection lost during upload");
@@ -65,4 +71,13 @@ export async function dropboxContent<T>(
     new DropboxApiError(response.status, summary.split("/")[0] ?? summary, summary, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null),
     { detail },
   );
+}
+
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      if (bytes.length > 0) controller.enqueue(bytes);
+      controller.close();
+    },
+  });
 }
