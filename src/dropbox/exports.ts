@@ -7,6 +7,7 @@ import { DropboxApiError } from "./api.js";
 import { checkName, normalizeFolderPath } from "./paths.js";
 import { UploadHashMismatchError, uploadStream } from "./upload.js";
 import { DEFAULT_EXPORT_PATH } from "./provider.js";
+import { REFRESH_WINDOW_MS } from "../oauth/token-refresher.js";
 
 /** A file arriving in a multipart request, read as it streams in. */
 export interface IncomingFile {
@@ -18,6 +19,15 @@ export interface IncomingFile {
 }
 
 export type ConflictMode = "AUTORENAME" | "OVERWRITE";
+
+/**
+ * Re-reading the integration before every chunk (to pick up an expiring token) cost more CPU
+ * than sending the chunk. By the server's clock, a token checked this recently is still far
+ * from expiry: the refresher renews tokens within REFRESH_WINDOW_MS of it.
+ */
+const REVALIDATE_TOKEN_EVERY_MS = REFRESH_WINDOW_MS / 5;
+/** bytesSent is written at most this often: a database write per chunk was a large share of an upload's CPU. */
+const PROGRESS_EVERY_MS = 500;
 
 /** An export that started and then failed; the FAILED record says why. */
 export class DropboxExportFailedError extends UserFacingError {
@@ -89,15 +99,25 @@ async function runUpload(
   dropbox: NonNullable<Services["config"]["dropbox"]>,
 ): Promise<DropboxExport> {
   const { prisma, logger } = services;
+  let validatedAt = -Infinity;
+  let reportedAt = -Infinity;
   try {
     const uploaded = await uploadStream(
       file.stream(),
       { path: record.targetPath, mode: conflict === "OVERWRITE" ? "overwrite" : "add", autorename: conflict === "AUTORENAME" },
       {
         http: { contentUrl: dropbox.contentUrl, fetch: services.fetch, timeoutMs: services.config.providerTimeoutMs },
-        withToken: (call) => loader.withAccessToken(userId, "DROPBOX", call, { revalidate: true }),
+        withToken: (call) => {
+          const now = services.now().getTime();
+          const revalidate = now - validatedAt >= REVALIDATE_TOKEN_EVERY_MS;
+          if (revalidate) validatedAt = now;
+          return loader.withAccessToken(userId, "DROPBOX", call, { revalidate });
+        },
         chunkBytes: dropbox.uploadChunkBytes,
         onProgress: async (bytesSent) => {
+          const now = performance.now();
+          if (now - reportedAt < PROGRESS_EVERY_MS) return;
+          reportedAt = now;
           await prisma.dropboxExport.update({ where: { id: record.id }, data: { bytesSent: BigInt(bytesSent) } });
         },
       },
