@@ -21,12 +21,13 @@ export interface IncomingFile {
 export type ConflictMode = "AUTORENAME" | "OVERWRITE";
 
 /**
- * Re-reading the integration before every chunk (to pick up an expiring token) cost more CPU
- * than sending the chunk. By the server's clock, a token checked this recently is still far
- * from expiry: the refresher renews tokens within REFRESH_WINDOW_MS of it.
+ * How often a long upload re-reads the integration to notice a token nearing expiry; doing it
+ * before every 8 MiB chunk was a database read and a decryption per chunk. By the server's
+ * clock, a token checked this recently is still far from expiry: the refresher renews tokens
+ * within REFRESH_WINDOW_MS of it.
  */
 const REVALIDATE_TOKEN_EVERY_MS = REFRESH_WINDOW_MS / 5;
-/** bytesSent is written at most this often: a database write per chunk was a large share of an upload's CPU. */
+/** bytesSent is written at most this often rather than per chunk; the progress subscription polls every 250 ms. */
 const PROGRESS_EVERY_MS = 500;
 
 /** An export that started and then failed; the FAILED record says why. */
