@@ -2,6 +2,7 @@ import type { Config } from "./config.js";
 import type { PrismaClient } from "./db/database.js";
 import type { Logger } from "./logger.js";
 import type { SessionStore, SessionUser } from "./auth/sessions.js";
+import type { SignInThrottle } from "./auth/sign-in-throttle.js";
 import type { TokenCipher } from "./crypto/token-cipher.js";
 import type { OAuthProvider, ProviderId } from "./oauth/provider.js";
 import type { TokenRefresher } from "./oauth/token-refresher.js";
@@ -15,6 +16,7 @@ export interface Services {
   prisma: PrismaClient;
   logger: Logger;
   sessions: SessionStore;
+  signInThrottle: SignInThrottle;
   cipher: TokenCipher;
   now: () => Date;
   /** Outbound HTTP to providers (injectable for tests). */

@@ -8,6 +8,7 @@ import { applyMigrations } from "./db/migrate.js";
 import { resolveEncryptionKey } from "./crypto/encryption-key.js";
 import { createTokenCipher } from "./crypto/token-cipher.js";
 import { createSessionStore } from "./auth/sessions.js";
+import { createSignInThrottle } from "./auth/sign-in-throttle.js";
 import type { Services } from "./context.js";
 import { createGraphQLHandler, CSRF_HEADERS } from "./http/graphql.js";
 import { handleStreamingMultipart } from "./http/streaming-multipart.js";
@@ -62,6 +63,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       providers,
       refresher: createTokenRefresher({ prisma: database.prisma, cipher, providers, logger, now }),
       spotifyAppToken: providers.SPOTIFY ? createAppTokenSource(providers.SPOTIFY, now) : null,
+      signInThrottle: createSignInThrottle(database.prisma, now),
       sessions: createSessionStore(database.prisma, { now, randomBytes: (n) => getRandomValues(new Uint8Array(n)) }),
     };
     const routes: Route[] = [

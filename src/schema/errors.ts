@@ -31,3 +31,10 @@ export class InvalidCredentialsError extends UserFacingError {
     super("Email or password is incorrect");
   }
 }
+
+export class TooManySignInAttemptsError extends UserFacingError {
+  readonly code = "TOO_MANY_ATTEMPTS";
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many wrong passwords for this email: try again in ${Math.ceil(retryAfterSeconds / 60)} minutes`);
+  }
+}

@@ -1,5 +1,5 @@
 import { builder, UserErrorInterface } from "./builder.js";
-import { EmailTakenError, InvalidCredentialsError, ValidationError } from "./errors.js";
+import { EmailTakenError, InvalidCredentialsError, TooManySignInAttemptsError, ValidationError } from "./errors.js";
 import { emailSchema, newPasswordSchema, parseArg, passwordSchema } from "./validation.js";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "../auth/password.js";
 import { clearedSessionCookie, sessionCookie } from "../auth/cookies.js";
@@ -21,6 +21,13 @@ builder.objectType(EmailTakenError, {
   name: "EmailTakenError",
   interfaces: [UserErrorInterface],
   isTypeOf: (value) => value instanceof EmailTakenError,
+});
+
+builder.objectType(TooManySignInAttemptsError, {
+  name: "TooManySignInAttemptsError",
+  interfaces: [UserErrorInterface],
+  isTypeOf: (value) => value instanceof TooManySignInAttemptsError,
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt("retryAfterSeconds") }),
 });
 
 builder.objectType(InvalidCredentialsError, {
@@ -92,14 +99,21 @@ builder.mutationFields((t) => ({
 
   signIn: t.field({
     type: AuthPayload,
-    errors: { types: [ValidationError, InvalidCredentialsError] },
+    errors: { types: [ValidationError, InvalidCredentialsError, TooManySignInAttemptsError] },
     args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_root, args, context) => {
       const email = parseArg("email", emailSchema, args.email);
       const password = parseArg("password", passwordSchema, args.password);
+      const throttle = context.services.signInThrottle;
+      const lockedFor = await throttle.lockedFor(email);
+      if (lockedFor > 0) throw new TooManySignInAttemptsError(lockedFor);
       const user = await context.prisma.user.findUnique({ where: { email } });
       const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
-      if (!user || !valid) throw new InvalidCredentialsError();
+      if (!user || !valid) {
+        await throttle.recordFailure(email);
+        throw new InvalidCredentialsError();
+      }
+      await throttle.recordSuccess(email);
       return startSession(context, user);
     },
   }),
