@@ -46,5 +46,5 @@ describe("token encryption key rotation", () => {
     } finally {
       await stack.close();
     }
-  });
+  }, 120_000);
 });
