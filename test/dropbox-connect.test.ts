@@ -4,17 +4,28 @@ import {
   ALICE,
   APP_URL,
   BOB,
-  START_CONNECT,
+  clientOf,
   connectDropbox,
   dropboxIntegration,
   follow,
-  gql,
   signUpUser,
   startDropboxStack,
   type DropboxStack,
+  type TestUser,
 } from "./support/dropbox.js";
-import { postGraphQL } from "./support/graphql.js";
-import { startTestServer } from "./support/server.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { execute, expectGraphQLErrors, expectTypename } from "./support/typed.js";
+import { DisconnectDropboxDocument, DropboxFoldersDocument, StartDropboxConnectDocument } from "./generated/graphql/graphql.js";
+
+/** startDropboxConnect as the front end runs it; the result union. */
+async function startConnect(server: TestServer, user: TestUser, returnTo?: string) {
+  return (await clientOf(server, user).request(StartDropboxConnectDocument, { returnTo })).startDropboxConnect;
+}
+
+/** The authorization URL of a successful startDropboxConnect. */
+async function authorizationUrl(server: TestServer, user: TestUser): Promise<string> {
+  return expectTypename(await startConnect(server, user), "ConnectStart").authorizationUrl;
+}
 
 describe.each(databaseModes())("Dropbox connect flow (%s database)", (mode) => {
   let stack: DropboxStack;
@@ -58,7 +69,7 @@ describe.each(databaseModes())("Dropbox connect flow (%s database)", (mode) => {
     expect(after.scopes).toEqual(
       expect.arrayContaining(["account_info.read", "files.content.read", "files.content.write"]),
     );
-    expect(new Date(after.accessTokenExpiresAt).getTime()).toBeGreaterThan(Date.now() + 3 * 3600_000);
+    expect(new Date(after.accessTokenExpiresAt!).getTime()).toBeGreaterThan(Date.now() + 3 * 3600_000);
 
     // PKCE S256 and offline access were asked for.
     const exchange = stack.emulator.dropbox.callCounts();
@@ -80,8 +91,7 @@ describe.each(databaseModes())("Dropbox connect flow (%s database)", (mode) => {
 
   it("asks Dropbox for PKCE S256, offline access and the minimal scopes", async () => {
     const user = await signUpUser(stack.server);
-    const data = await gql(stack.server, user, START_CONNECT, {});
-    const url = new URL(data.startDropboxConnect.authorizationUrl);
+    const url = new URL(await authorizationUrl(stack.server, user));
     expect(url.origin + url.pathname).toBe(`${stack.emulator.url}/oauth2/authorize`);
     expect(url.searchParams.get("code_challenge_method")).toBe("S256");
     expect(url.searchParams.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -105,8 +115,7 @@ describe.each(databaseModes())("Dropbox connect flow (%s database)", (mode) => {
   it("stores nothing when the user denies access, and says so", async () => {
     stack.emulator.dropbox.setAutoApprove(false);
     const user = await signUpUser(stack.server);
-    const data = await gql(stack.server, user, START_CONNECT, {});
-    const consentPage = await fetch(data.startDropboxConnect.authorizationUrl);
+    const consentPage = await fetch(await authorizationUrl(stack.server, user));
     expect(consentPage.status).toBe(200);
     const [pending] = stack.emulator.dropbox.listPendingConsents().slice(-1);
     const { location } = stack.emulator.dropbox.decideConsent(pending!.requestId, "deny");
@@ -137,8 +146,7 @@ describe.each(databaseModes())("Dropbox connect flow (%s database)", (mode) => {
 
     // Another user's state: refused, and it stays usable by its owner.
     await freshAccount(BOB);
-    const data = await gql(stack.server, user, START_CONNECT, {});
-    const atProvider = await follow(data.startDropboxConnect.authorizationUrl);
+    const atProvider = await follow(await authorizationUrl(stack.server, user));
     expect(await reason(atProvider.location!, other.cookie)).toBe("state_mismatch");
     expect(await reason(atProvider.location!)).toBe("not_signed_in");
     const ok = await follow(atProvider.location!, user.cookie);
@@ -146,12 +154,11 @@ describe.each(databaseModes())("Dropbox connect flow (%s database)", (mode) => {
     // Replay of the same callback URL: the state was used.
     expect(await reason(atProvider.location!, user.cookie)).toBe("invalid_state");
     expect((await dropboxIntegration(stack, other)).status).toBe("NOT_CONNECTED");
-    await gql(stack.server, user, `mutation { disconnectDropbox { revoked } }`);
+    await clientOf(stack.server, user).request(DisconnectDropboxDocument);
 
     // Expired state (the server's clock moves past the 10-minute window).
     const late = await signUpUser(stack.server);
-    const lateStart = await gql(stack.server, late, START_CONNECT, {});
-    const lateCallback = await follow(lateStart.startDropboxConnect.authorizationUrl);
+    const lateCallback = await follow(await authorizationUrl(stack.server, late));
     stack.server.clock.advance(11 * 60_000);
     try {
       expect(await reason(lateCallback.location!, late.cookie)).toBe("state_expired");
@@ -172,16 +179,16 @@ describe.each(databaseModes())("Dropbox connect flow (%s database)", (mode) => {
     ["credentials in the URL", `${APP_URL.replace("http://", "http://user:pw@")}/profile`],
   ])("refuses returnTo with %s", async (_name, returnTo) => {
     const user = await signUpUser(stack.server);
-    const data = await gql(stack.server, user, START_CONNECT, { returnTo });
-    expect(data.startDropboxConnect).toMatchObject({ __typename: "ValidationError", code: "VALIDATION_FAILED" });
-    expect(data.startDropboxConnect.message).toMatch(/returnTo must/);
+    const result = await startConnect(stack.server, user, returnTo);
+    expect(result).toMatchObject({ __typename: "ValidationError", code: "VALIDATION_FAILED" });
+    expect(expectTypename(result, "ValidationError").message).toMatch(/returnTo must/);
     expect(await stack.server.server.database.prisma.oAuthState.count({ where: { userId: user.id } })).toBe(0);
   });
 
   it("accepts an absolute returnTo on APP_URL's origin", async () => {
     const user = await signUpUser(stack.server);
-    const data = await gql(stack.server, user, START_CONNECT, { returnTo: `${APP_URL}/quiz/42#export` });
-    expect(data.startDropboxConnect.__typename).toBe("ConnectStart");
+    const result = await startConnect(stack.server, user, `${APP_URL}/quiz/42#export`);
+    expect(result.__typename).toBe("ConnectStart");
   });
 
   it("refuses a Dropbox account already linked to another user, changing neither user", async () => {
@@ -200,13 +207,13 @@ describe.each(databaseModes())("Dropbox connect flow (%s database)", (mode) => {
     // The second user's fresh grant was withdrawn at Dropbox rather than left live.
     const live = stack.emulator.dropbox.listTokens().filter((t) => t.accountId === BOB && !t.revoked && t.kind === "refresh");
     expect(live).toHaveLength(1);
-    await gql(stack.server, first, `mutation { disconnectDropbox { revoked } }`);
+    await clientOf(stack.server, first).request(DisconnectDropboxDocument);
   });
 
   it("requires sign-in for startDropboxConnect", async () => {
-    const res = await postGraphQL(stack.server.graphqlUrl, { query: START_CONNECT });
-    expect(res.json.errors[0].message).toMatch(/Not signed in/);
-    expect(res.json.errors[0].extensions.code).toBe("UNAUTHENTICATED");
+    const { errors } = await expectGraphQLErrors(execute(stack.server.graphqlUrl, StartDropboxConnectDocument));
+    expect(errors[0]!.message).toMatch(/Not signed in/);
+    expect(errors[0]!.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
   it("reports a failed code exchange without storing anything", async () => {
@@ -223,13 +230,12 @@ describe("Dropbox not configured", () => {
     const server = await startTestServer("embedded");
     try {
       const user = await signUpUser(server);
-      const data = await gql(server, user, START_CONNECT, {});
-      expect(data.startDropboxConnect).toMatchObject({
+      expect(await startConnect(server, user)).toMatchObject({
         __typename: "ProviderNotConfiguredError",
         message: "Dropbox is not configured on this server",
       });
-      const folders = await gql(server, user, `{ dropboxFolders { __typename ... on UserError { message } } }`);
-      expect(folders.dropboxFolders.message).toBe("Dropbox is not configured on this server");
+      const { dropboxFolders } = await clientOf(server, user).request(DropboxFoldersDocument);
+      expect(expectTypename(dropboxFolders, "ProviderNotConfiguredError").message).toBe("Dropbox is not configured on this server");
     } finally {
       await server.close();
     }

@@ -2,22 +2,18 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { databaseModes } from "./support/database.js";
 import {
   ALICE,
+  clientOf,
   connectDropbox,
   dropboxIntegration,
-  gql,
   signUpUser,
   startDropboxStack,
   type DropboxStack,
   type TestUser,
 } from "./support/dropbox.js";
-import { postGraphQL } from "./support/graphql.js";
+import { expectTypename, postDocument } from "./support/typed.js";
+import { DisconnectDropboxDocument, DropboxFoldersDocument, IntegrationsDocument } from "./generated/graphql/graphql.js";
 import { createTokenRefresher } from "../src/oauth/token-refresher.js";
 
-const FOLDERS = `{ dropboxFolders { __typename
-  ... on DropboxFolderPage { folders { name } }
-  ... on UserError { message code }
-  ... on ProviderUnavailableError { retryAfterSeconds }
-} }`;
 const FOUR_HOURS = 4 * 3600_000;
 
 describe.each(databaseModes())("Dropbox tokens (%s database)", (mode) => {
@@ -46,17 +42,18 @@ describe.each(databaseModes())("Dropbox tokens (%s database)", (mode) => {
     expect((await connectDropbox(stack, user)).searchParams.get("dropbox")).toBe("connected");
   });
 
+  /** DropboxFolders over raw fetch: every response body is kept for the plaintext-token check. */
   async function folders(who = user) {
-    const res = await postGraphQL(stack.server.graphqlUrl, { query: FOLDERS }, { authorization: `Bearer ${who.token}` });
+    const res = await postDocument(stack.server.graphqlUrl, DropboxFoldersDocument, {}, { authorization: `Bearer ${who.token}` });
     responses.push(res.text);
     expect(res.status).toBe(200);
+    if (!res.json.data) throw new Error(`dropboxFolders answered ${res.text}`);
     return res.json.data.dropboxFolders;
   }
   const refreshes = () => stack.emulator.dropbox.callCounts()["token:refresh_token"] ?? 0;
   const row = () => stack.server.server.database.prisma.integration.findFirstOrThrow({ where: { userId: user.id } });
   async function disconnect(who = user) {
-    return (await gql(stack.server, who, `mutation { disconnectDropbox { revoked message integration { status lastError } } }`))
-      .disconnectDropbox;
+    return (await clientOf(stack.server, who).request(DisconnectDropboxDocument)).disconnectDropbox;
   }
 
   it("uses a fresh token without refreshing", async () => {
@@ -70,7 +67,7 @@ describe.each(databaseModes())("Dropbox tokens (%s database)", (mode) => {
     expect((await dropboxIntegration(stack, user)).status).toBe("EXPIRING");
     const before = refreshes();
     const results = await Promise.all(Array.from({ length: 50 }, () => folders()));
-    expect(results.every((r) => r.__typename === "DropboxFolderPage")).toBe(true);
+    expect(results.map((r) => r.__typename)).toEqual(Array(50).fill("DropboxFolderPage"));
     expect(refreshes() - before).toBe(1);
     const integration = await dropboxIntegration(stack, user);
     expect(integration.status).toBe("CONNECTED");
@@ -105,7 +102,7 @@ describe.each(databaseModes())("Dropbox tokens (%s database)", (mode) => {
     stack.server.clock.advance(FOUR_HOURS);
     const result = await folders();
     expect(result).toMatchObject({ __typename: "ReconnectRequiredError", code: "RECONNECT_REQUIRED" });
-    expect(result.message).toMatch(/reconnect Dropbox/);
+    expect(expectTypename(result, "ReconnectRequiredError").message).toMatch(/reconnect Dropbox/);
     const integration = await dropboxIntegration(stack, user);
     expect(integration).toMatchObject({ status: "RECONNECT_REQUIRED", accountId: ALICE, exportPath: "/QuizzicalBeats" });
     expect(integration.lastError).toMatch(/reconnect Dropbox/i);
@@ -195,7 +192,7 @@ describe.each(databaseModes())("Dropbox tokens (%s database)", (mode) => {
       return parts.join("\n");
     });
     expect(dump).toContain("v1."); // the ciphertexts are there
-    const integrations = JSON.stringify(await gql(stack.server, user, `{ me { integrations { provider status accountId accountName scopes lastError } } }`));
+    const integrations = JSON.stringify(await clientOf(stack.server, user).request(IntegrationsDocument));
     const logs = stack.server.logs.join("\n");
     for (const token of tokens) {
       expect(dump).not.toContain(token);
@@ -227,11 +224,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("two server instances on one Pos
     second.server.clock.advance(FOUR_HOURS);
     const before = first.emulator.dropbox.callCounts()["token:refresh_token"] ?? 0;
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        postGraphQL((i % 2 ? second : first).server.graphqlUrl, { query: FOLDERS }, { authorization: `Bearer ${user.token}` }),
-      ),
+      Array.from({ length: 50 }, (_, i) => clientOf((i % 2 ? second : first).server, user).request(DropboxFoldersDocument)),
     );
-    expect(results.map((r) => r.json.data.dropboxFolders.__typename)).toEqual(Array(50).fill("DropboxFolderPage"));
+    expect(results.map((r) => r.dropboxFolders.__typename)).toEqual(Array(50).fill("DropboxFolderPage"));
     expect((first.emulator.dropbox.callCounts()["token:refresh_token"] ?? 0) - before).toBe(1);
   });
 });

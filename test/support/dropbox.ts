@@ -1,9 +1,19 @@
 import { createServer } from "node:net";
+import { print } from "graphql";
 import { startProviderEmulator, type RunningEmulator } from "../../src/emulator/index.js";
 import { startTestServer, type TestServer } from "./server.js";
 import type { ServerOptions } from "../../src/server.js";
 import type { DatabaseMode, TestDatabase } from "./database.js";
 import { postGraphQL } from "./graphql.js";
+import { execute, expectTypename, typedClient, type TypedClient } from "./typed.js";
+import {
+  IntegrationsDocument,
+  SignUpDocument,
+  StartDropboxConnectDocument,
+  StartSpotifyConnectDocument,
+  type IntegrationFieldsFragment,
+  type IntegrationProvider,
+} from "../generated/graphql/graphql.js";
 
 export const DROPBOX_KEY = "qbi-test-key";
 export const DROPBOX_SECRET = "qbi-test-secret";
@@ -72,7 +82,8 @@ export async function startDropboxStack(
       SPOTIFY_AUTHORIZE_URL: `${emulator.url}/authorize`,
       SPOTIFY_TOKEN_URL: `${emulator.url}/api/token`,
       SPOTIFY_API_URL: emulator.url,
-      PROVIDER_TIMEOUT_MS: "1500",
+      // Short enough for timeout tests, long enough for a loaded two-core machine.
+      PROVIDER_TIMEOUT_MS: "4000",
       ...options.env,
     },
     options.database,
@@ -99,31 +110,31 @@ export interface TestUser {
 let users = 0;
 export async function signUpUser(server: TestServer): Promise<TestUser> {
   const email = `host${++users}-${Date.now()}@example.com`;
-  const res = await postGraphQL(server.graphqlUrl, {
-    query: `mutation($e: String!, $p: String!) { signUp(email: $e, password: $p) { ... on AuthPayload { token user { id } } } }`,
-    variables: { e: email, p: PASSWORD },
-  });
-  const payload = res.json.data.signUp;
+  const { signUp } = await execute(server.graphqlUrl, SignUpDocument, { email, password: PASSWORD });
+  const payload = expectTypename(signUp, "AuthPayload");
   return { id: payload.user.id, email, token: payload.token, cookie: `session=${payload.token}` };
 }
 
+/** A typed client (test/generated/graphql documents) signed in as `user`, or signed out for null. */
+export function clientOf(server: TestServer, user: TestUser | null): TypedClient {
+  return typedClient(server.graphqlUrl, user?.token);
+}
+
+/**
+ * Raw query text over fetch, throwing on errors. Tests use the typed documents (clientOf, execute);
+ * this stays for callers that have not moved to them yet.
+ */
 export async function gql(server: TestServer, user: TestUser | null, query: string, variables: Record<string, unknown> = {}) {
   const res = await postGraphQL(server.graphqlUrl, { query, variables }, user ? { authorization: `Bearer ${user.token}` } : {});
   if (res.status !== 200 || res.json.errors) throw new Error(`GraphQL failed: ${res.status} ${res.text}`);
   return res.json.data;
 }
 
-export const START_CONNECT = `mutation($returnTo: String) {
-  startDropboxConnect(returnTo: $returnTo) {
-    __typename
-    ... on ConnectStart { authorizationUrl expiresAt }
-    ... on UserError { message code }
-  }
-}`;
+/** The text of StartDropboxConnect (test/operations/integrations.graphql). */
+export const START_CONNECT = print(StartDropboxConnectDocument);
 
-export const INTEGRATIONS = `query { me { dropboxExportPath integrations {
-  provider status accountId accountName connectedAt accessTokenExpiresAt scopes lastRefreshedAt lastError
-} } }`;
+/** The text of Integrations (test/operations/integrations.graphql). */
+export const INTEGRATIONS = print(IntegrationsDocument);
 
 /** Follows a redirect chain by hand (like a browser would), carrying only the given cookie to our server. */
 export async function follow(url: string, cookie?: string): Promise<{ status: number; location: string | null }> {
@@ -133,9 +144,8 @@ export async function follow(url: string, cookie?: string): Promise<{ status: nu
 
 /** startDropboxConnect → emulator authorize (auto-approve) → our callback. Returns the final redirect. */
 export async function connectDropbox(stack: DropboxStack, user: TestUser, returnTo?: string): Promise<URL> {
-  const data = await gql(stack.server, user, START_CONNECT, { returnTo });
-  const start = data.startDropboxConnect;
-  if (start.__typename !== "ConnectStart") throw new Error(`startDropboxConnect failed: ${start.message}`);
+  const { startDropboxConnect } = await clientOf(stack.server, user).request(StartDropboxConnectDocument, { returnTo });
+  const start = expectTypename(startDropboxConnect, "ConnectStart");
   const atProvider = await follow(start.authorizationUrl);
   if (atProvider.status !== 302 || !atProvider.location) throw new Error(`emulator answered ${atProvider.status}`);
   const callback = await follow(atProvider.location, user.cookie);
@@ -143,17 +153,28 @@ export async function connectDropbox(stack: DropboxStack, user: TestUser, return
   return new URL(callback.location);
 }
 
-export async function dropboxIntegration(stack: DropboxStack, user: TestUser) {
-  const data = await gql(stack.server, user, INTEGRATIONS);
-  return { exportPath: data.me.dropboxExportPath as string | null, ...data.me.integrations.find((i: { provider: string }) => i.provider === "DROPBOX") };
+/** The user's integration with `provider` from Integrations (the signed-in user's own view). */
+export async function integrationOf(server: TestServer, user: TestUser, provider: IntegrationProvider): Promise<IntegrationFieldsFragment> {
+  const { me } = await clientOf(server, user).request(IntegrationsDocument);
+  if (!me) throw new Error("Integrations: not signed in");
+  const integration = me.integrations.find((i) => i.provider === provider);
+  if (!integration) throw new Error(`Integrations lists no ${provider} entry`);
+  return integration;
+}
+
+/** The user's Dropbox integration and export path, from Integrations. */
+export async function dropboxIntegration(stack: DropboxStack, user: TestUser): Promise<IntegrationFieldsFragment & { exportPath: string | null }> {
+  const { me } = await clientOf(stack.server, user).request(IntegrationsDocument);
+  if (!me) throw new Error("Integrations: not signed in");
+  const integration = me.integrations.find((i) => i.provider === "DROPBOX");
+  if (!integration) throw new Error("Integrations lists no DROPBOX entry");
+  return { exportPath: me.dropboxExportPath ?? null, ...integration };
 }
 
 /** startSpotifyConnect → emulator authorize (auto-approve) → our callback. Returns the final redirect. */
 export async function connectSpotify(stack: DropboxStack, user: TestUser, returnTo?: string): Promise<URL> {
-  const data = await gql(stack.server, user, `mutation($r: String) { startSpotifyConnect(returnTo: $r) {
-    __typename ... on ConnectStart { authorizationUrl } ... on UserError { message } } }`, { r: returnTo });
-  const start = data.startSpotifyConnect;
-  if (start.__typename !== "ConnectStart") throw new Error(`startSpotifyConnect failed: ${start.message}`);
+  const { startSpotifyConnect } = await clientOf(stack.server, user).request(StartSpotifyConnectDocument, { returnTo });
+  const start = expectTypename(startSpotifyConnect, "ConnectStart");
   const atProvider = await follow(start.authorizationUrl);
   if (atProvider.status !== 302 || !atProvider.location) throw new Error(`emulator answered ${atProvider.status}`);
   const callback = await follow(atProvider.location, user.cookie);

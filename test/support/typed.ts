@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
-import { request, type RequestExtendedOptions, type Variables } from "graphql-request";
+import { ClientError, request, type GraphQLResponse, type RequestExtendedOptions, type Variables } from "graphql-request";
 import { postGraphQL } from "./graphql.js";
 
 /**
@@ -53,6 +53,23 @@ export function expectTypename<T extends { __typename: string }, N extends T["__
     throw new Error(`expected ${typename}, got ${value.__typename}${message}`);
   }
   return value as Extract<T, { __typename: N }>;
+}
+
+/** The failed response behind a ClientError: GraphQL errors (at least one), data, HTTP status and raw body. */
+export type FailedResponse = GraphQLResponse & { errors: NonNullable<GraphQLResponse["errors"]> };
+
+/**
+ * Awaits a typed request that must fail with GraphQL errors (graphql-request's ClientError) and
+ * returns the response; fails when the request succeeds or fails in another way.
+ */
+export async function expectGraphQLErrors(pending: Promise<unknown>): Promise<FailedResponse> {
+  try {
+    await pending;
+  } catch (error) {
+    if (error instanceof ClientError && error.response.errors?.length) return error.response as FailedResponse;
+    throw error;
+  }
+  throw new Error("expected GraphQL errors, but the request succeeded");
 }
 
 export interface TypedResponse<TResult> {
