@@ -4,41 +4,23 @@ import { databaseModes } from "./support/database.js";
 import {
   DROPBOX_KEY,
   DROPBOX_SECRET,
+  clientOf,
   connectDropbox,
   dropboxIntegration,
   freePort,
-  gql,
   signUpUser,
   startDropboxStack,
   type DropboxStack,
   type TestUser,
 } from "./support/dropbox.js";
-import { postGraphQL } from "./support/graphql.js";
-
-const SET_PATH = `mutation($path: String!) {
-  setDropboxExportPath(path: $path) {
-    __typename
-    ... on User { dropboxExportPath }
-    ... on ValidationError { field message code }
-  }
-}`;
-
-const EXPORT_PATH = `query { me { dropboxExportPath } }`;
-
-const FOLDERS = `query($path: String, $cursor: String, $first: Int) {
-  dropboxFolders(path: $path, cursor: $cursor, first: $first) {
-    __typename
-    ... on DropboxFolderPage { cursor hasMore folders { id name path } }
-    ... on UserError { message code }
-    ... on ValidationError { field }
-    ... on DropboxPathNotFoundError { path }
-    ... on ProviderUnavailableError { provider retryAfterSeconds }
-    ... on NotConnectedError { provider }
-    ... on ReconnectRequiredError { provider }
-  }
-}`;
-
-const DISCONNECT = `mutation { disconnectDropbox { revoked } }`;
+import { execute, expectGraphQLErrors, expectTypename } from "./support/typed.js";
+import {
+  DisconnectDropboxDocument,
+  DropboxFoldersDocument,
+  MeDocument,
+  SetDropboxExportPathDocument,
+  type DropboxFoldersQueryVariables,
+} from "./generated/graphql/graphql.js";
 
 /** Enough emulator accounts that every test links its own (an account links to one user at a time). */
 const ACCOUNTS: DropboxAccountConfig[] = Array.from({ length: 24 }, (_, i) => {
@@ -103,16 +85,30 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
   }
 
   async function setPath(user: TestUser, path: string) {
-    return (await gql(stack.server, user, SET_PATH, { path })).setDropboxExportPath;
+    return (await clientOf(stack.server, user).request(SetDropboxExportPathDocument, { path })).setDropboxExportPath;
   }
 
-  async function exportPath(user: TestUser): Promise<string | null> {
-    return (await gql(stack.server, user, EXPORT_PATH)).me.dropboxExportPath;
+  /** setDropboxExportPath that must succeed: the path it stored. */
+  async function setPathOk(user: TestUser, path: string): Promise<string | null | undefined> {
+    return expectTypename(await setPath(user, path), "User").dropboxExportPath;
   }
 
-  async function folders(user: TestUser, variables: { path?: string; cursor?: string; first?: number } = {}) {
-    return (await gql(stack.server, user, FOLDERS, variables)).dropboxFolders;
+  async function exportPath(user: TestUser): Promise<string | null | undefined> {
+    const { me } = await clientOf(stack.server, user).request(MeDocument);
+    if (!me) throw new Error("Me: not signed in");
+    return me.dropboxExportPath;
   }
+
+  async function folders(user: TestUser, variables: DropboxFoldersQueryVariables = {}) {
+    return (await clientOf(stack.server, user).request(DropboxFoldersDocument, variables)).dropboxFolders;
+  }
+
+  /** dropboxFolders that must list: the page. */
+  async function folderPage(user: TestUser, variables: DropboxFoldersQueryVariables = {}) {
+    return expectTypename(await folders(user, variables), "DropboxFolderPage");
+  }
+
+  const disconnect = (user: TestUser) => clientOf(stack.server, user).request(DisconnectDropboxDocument);
 
   const calls = (key: string) => stack.emulator.dropbox.callCounts()[key] ?? 0;
 
@@ -123,7 +119,7 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
       user = await signUpUser(stack.server);
     });
     beforeEach(async () => {
-      expect(await setPath(user, KNOWN)).toEqual({ __typename: "User", dropboxExportPath: KNOWN });
+      expect(await setPath(user, KNOWN)).toEqual({ __typename: "User", id: user.id, dropboxExportPath: KNOWN });
     });
 
     it.each([
@@ -136,7 +132,7 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
       ["/Música/🎵 Beats 2026", "/Música/🎵 Beats 2026"],
       ["日本語//フォルダ/", "/日本語/フォルダ"],
     ])("normalizes %j to %j", async (raw, normalized) => {
-      expect(await setPath(user, raw)).toEqual({ __typename: "User", dropboxExportPath: normalized });
+      expect(await setPath(user, raw)).toEqual({ __typename: "User", id: user.id, dropboxExportPath: normalized });
       expect(await exportPath(user)).toBe(normalized);
     });
 
@@ -166,37 +162,40 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
     it.each(refusals)("refuses a path with %s, keeping the stored path", async (_what, raw, message) => {
       const result = await setPath(user, raw);
       expect(result).toMatchObject({ __typename: "ValidationError", field: "path", code: "VALIDATION_FAILED" });
-      expect(result.message).toMatch(/^Export path /);
-      expect(result.message).toMatch(message);
+      const { message: text } = expectTypename(result, "ValidationError");
+      expect(text).toMatch(/^Export path /);
+      expect(text).toMatch(message);
       expect(await exportPath(user)).toBe(KNOWN);
     });
 
     it("limits the normalized path, not the raw input, to 1024 characters", async () => {
       const exact = pathOfLength(1024);
       expect(exact).toHaveLength(1024);
-      expect((await setPath(user, exact)).dropboxExportPath).toBe(exact);
+      expect(await setPathOk(user, exact)).toBe(exact);
       // Extra slashes that normalization removes do not count...
-      expect((await setPath(user, `//${exact}/`)).dropboxExportPath).toBe(exact);
+      expect(await setPathOk(user, `//${exact}/`)).toBe(exact);
       // ...and the leading slash normalization adds does.
       const noSlash = pathOfLength(1024, "");
       expect(noSlash).toHaveLength(1024);
       const refused = await setPath(user, noSlash);
       expect(refused).toMatchObject({ __typename: "ValidationError", field: "path" });
-      expect(refused.message).toMatch(/at most 1024 characters/);
+      expect(expectTypename(refused, "ValidationError").message).toMatch(/at most 1024 characters/);
       expect(await exportPath(user)).toBe(exact);
     });
 
     it("accepts a 255-character name", async () => {
       const name = "n".repeat(255);
-      expect((await setPath(user, `/${name}`)).dropboxExportPath).toBe(`/${name}`);
+      expect(await setPathOk(user, `/${name}`)).toBe(`/${name}`);
     });
 
     it("requires sign-in", async () => {
       const attempts: Record<string, string>[] = [{}, { authorization: "Bearer not-a-session" }];
       for (const headers of attempts) {
-        const res = await postGraphQL(stack.server.graphqlUrl, { query: SET_PATH, variables: { path: "/Elsewhere" } }, headers);
-        expect(res.json.errors[0].message).toMatch(/Not signed in/);
-        expect(res.json.errors[0].extensions.code).toBe("UNAUTHENTICATED");
+        const { errors } = await expectGraphQLErrors(
+          execute(stack.server.graphqlUrl, SetDropboxExportPathDocument, { path: "/Elsewhere" }, { headers }),
+        );
+        expect(errors[0]!.message).toMatch(/Not signed in/);
+        expect(errors[0]!.extensions?.code).toBe("UNAUTHENTICATED");
       }
       expect(await exportPath(user)).toBe(KNOWN);
     });
@@ -209,23 +208,23 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
       const account = await connectFresh(user);
       expect(await exportPath(user)).toBe("/QuizzicalBeats");
 
-      expect((await setPath(user, "/Exports/Quiz Night")).dropboxExportPath).toBe("/Exports/Quiz Night");
+      expect(await setPathOk(user, "/Exports/Quiz Night")).toBe("/Exports/Quiz Night");
       await connectAgain(user, account);
       expect(await dropboxIntegration(stack, user)).toMatchObject({ status: "CONNECTED", exportPath: "/Exports/Quiz Night" });
 
-      expect((await gql(stack.server, user, DISCONNECT)).disconnectDropbox.revoked).toBe(true);
+      expect((await disconnect(user)).disconnectDropbox.revoked).toBe(true);
       expect(await dropboxIntegration(stack, user)).toMatchObject({ status: "NOT_CONNECTED", exportPath: "/Exports/Quiz Night" });
 
       // Connecting again after a disconnect is not a first connect either.
       await connectAgain(user, account);
       expect(await exportPath(user)).toBe("/Exports/Quiz Night");
-      await gql(stack.server, user, DISCONNECT);
+      await disconnect(user);
     });
 
     it("keeps the default path after a disconnect", async () => {
       const user = await signUpUser(stack.server);
       await connectFresh(user);
-      await gql(stack.server, user, DISCONNECT);
+      await disconnect(user);
       expect(await dropboxIntegration(stack, user)).toMatchObject({ status: "NOT_CONNECTED", exportPath: "/QuizzicalBeats" });
     });
 
@@ -248,8 +247,7 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
       stack.emulator.dropbox.putFile(account, "/Music/track.mp3", "beats");
 
       for (const variables of [{}, { path: "/" }, { path: "" }]) {
-        const page = await folders(user, variables);
-        expect(page.__typename).toBe("DropboxFolderPage");
+        const page = await folderPage(user, variables);
         expect(page.hasMore).toBe(false);
         expect(typeof page.cursor).toBe("string");
         expect(page.folders).toEqual([
@@ -268,15 +266,14 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
       stack.emulator.dropbox.putFile(account, "/Music/readme.txt", "x");
 
       for (const path of ["/Music", "music/", "//MUSIC"]) {
-        const page = await folders(user, { path });
-        expect(page.__typename).toBe("DropboxFolderPage");
+        const page = await folderPage(user, { path });
         expect(page.folders).toEqual([
           { id: y2025.id, name: "2025", path: "/Music/2025" },
           { id: emoji.id, name: "🎵 Mixes", path: "/Music/🎵 Mixes" },
         ]);
       }
-      const chosen = (await folders(user, { path: "/Music" })).folders[1].path;
-      expect((await setPath(user, chosen)).dropboxExportPath).toBe("/Music/🎵 Mixes");
+      const chosen = (await folderPage(user, { path: "/Music" })).folders[1]!.path;
+      expect(await setPathOk(user, chosen)).toBe("/Music/🎵 Mixes");
     });
 
     it("pages with first: 2 until hasMore is false, each folder exactly once", async () => {
@@ -289,14 +286,14 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
       }
 
       const seen: string[] = [];
-      let page = await folders(user, { first: 2 });
+      let page = await folderPage(user, { first: 2 });
       let pages = 1;
       for (;;) {
         expect(page.__typename).toBe("DropboxFolderPage");
         expect(page.folders.length).toBeLessThanOrEqual(2);
-        seen.push(...page.folders.map((f: { path: string }) => f.path));
+        seen.push(...page.folders.map((f) => f.path));
         if (!page.hasMore) break;
-        page = await folders(user, { cursor: page.cursor });
+        page = await folderPage(user, { cursor: page.cursor });
         pages++;
         expect(pages).toBeLessThan(20);
       }
@@ -319,7 +316,7 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
 
       const missing = await folders(user, { path: "No Such//Folder/" });
       expect(missing).toMatchObject({ __typename: "DropboxPathNotFoundError", code: "DROPBOX_PATH_NOT_FOUND", path: "/No Such/Folder" });
-      expect(missing.message).toContain("/No Such/Folder");
+      expect(expectTypename(missing, "DropboxPathNotFoundError").message).toContain("/No Such/Folder");
 
       const file = await folders(user, { path: "/song.mp3" });
       expect(file).toMatchObject({ __typename: "DropboxPathNotFoundError", path: "/song.mp3" });
@@ -332,7 +329,7 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
       for (const path of ["a/../b", "/x\\y", "/a/desktop.ini", "/bad|name", "/a\u0000b"]) {
         const result = await folders(user, { path });
         expect(result).toMatchObject({ __typename: "ValidationError", field: "path", code: "VALIDATION_FAILED" });
-        expect(result.message).toMatch(/^Path /);
+        expect(expectTypename(result, "ValidationError").message).toMatch(/^Path /);
       }
       expect(calls("list_folder")).toBe(before);
     });
@@ -351,7 +348,7 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
       for (const cursor of ["garbage", "x".repeat(5000)]) {
         const result = await folders(user, { cursor });
         expect(result).toMatchObject({ __typename: "ValidationError", field: "cursor", code: "VALIDATION_FAILED" });
-        expect(result.message).toMatch(/cursor is not valid/);
+        expect(expectTypename(result, "ValidationError").message).toMatch(/cursor is not valid/);
       }
     });
 
@@ -364,13 +361,13 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
 
       const gone = await signUpUser(stack.server);
       await connectFresh(gone);
-      await gql(stack.server, gone, DISCONNECT);
+      await disconnect(gone);
       expect(await folders(gone)).toMatchObject({ __typename: "NotConnectedError", provider: "DROPBOX" });
     });
 
     it("requires sign-in", async () => {
-      const res = await postGraphQL(stack.server.graphqlUrl, { query: FOLDERS, variables: {} });
-      expect(res.json.errors[0].extensions.code).toBe("UNAUTHENTICATED");
+      const { errors } = await expectGraphQLErrors(execute(stack.server.graphqlUrl, DropboxFoldersDocument, {}));
+      expect(errors[0]!.extensions?.code).toBe("UNAUTHENTICATED");
     });
 
     it("turns Dropbox's 429 into ProviderUnavailableError with retryAfterSeconds", async () => {
@@ -386,10 +383,10 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
         provider: "DROPBOX",
         retryAfterSeconds: 7,
       });
-      expect(limited.message).toMatch(/rate limited/);
+      expect(expectTypename(limited, "ProviderUnavailableError").message).toMatch(/rate limited/);
       expect(calls("token:refresh_token")).toBe(refreshesBefore);
       // The fault was one request: the next listing works.
-      expect((await folders(user)).folders.map((f: { name: string }) => f.name)).toEqual(["Music"]);
+      expect((await folderPage(user)).folders.map((f) => f.name)).toEqual(["Music"]);
       expect((await dropboxIntegration(stack, user)).status).toBe("CONNECTED");
     });
 
@@ -439,7 +436,7 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
       stack.emulator.dropbox.injectFault({ endpoint: "list_folder", kind });
       const result = await folders(user);
       expect(result).toMatchObject({ __typename: "ProviderUnavailableError", provider: "DROPBOX", retryAfterSeconds: null });
-      expect(result.message).toMatch(message);
+      expect(expectTypename(result, "ProviderUnavailableError").message).toMatch(message);
       expect(calls("token:refresh_token")).toBe(refreshesBefore);
       expect(await dropboxIntegration(stack, user)).toMatchObject({ status: "CONNECTED", lastError: null });
       expect((await folders(user)).__typename).toBe("DropboxFolderPage");
@@ -449,7 +446,7 @@ describe.each(databaseModes())("Dropbox export path and folder listing (%s datab
       const user = await signUpUser(stack.server);
       const account = await connectFresh(user);
       for (const name of ["A", "B", "C"]) stack.emulator.dropbox.createFolder(account, `/${name}`);
-      const first = await folders(user, { first: 2 });
+      const first = await folderPage(user, { first: 2 });
       expect(first.hasMore).toBe(true);
       stack.emulator.dropbox.injectFault({ endpoint: "list_folder_continue", kind: "rate_limited", retryAfterSeconds: 3 });
       expect(await folders(user, { cursor: first.cursor })).toMatchObject({ __typename: "ProviderUnavailableError", retryAfterSeconds: 3 });
