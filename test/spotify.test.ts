@@ -1,33 +1,30 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { databaseModes } from "./support/database.js";
 import {
+  clientOf,
   connectSpotify,
-  gql,
+  integrationOf,
   signUpUser,
   startDropboxStack,
   type DropboxStack,
   type TestUser,
 } from "./support/dropbox.js";
 import { startTestServer } from "./support/server.js";
+import { expectTypename } from "./support/typed.js";
+import {
+  DisconnectSpotifyDocument,
+  SpotifyMyPlaylistsDocument,
+  SpotifyPlaylistDocument,
+  SpotifySearchDocument,
+  SpotifyTracksDocument,
+  StartSpotifyConnectDocument,
+  type SpotifySearchQueryVariables,
+} from "./generated/graphql/graphql.js";
 import { ensureSystemUserId } from "../src/oauth/system-account.js";
 import { openAccessToken, openRefreshToken, sealAccessToken, sealRefreshToken } from "../src/oauth/token-store.js";
 
 const ALICE = "spotify-alice";
 const HOUR = 3600_000;
-const SEARCH = `query($q: String!, $type: SpotifySearchType!, $first: Int, $after: String) {
-  spotifySearch(query: $q, type: $type, first: $first, after: $after) {
-    __typename
-    ... on SpotifySearchConnection {
-      totalCount tokenSource
-      pageInfo { hasNextPage endCursor }
-      edges { cursor node { __typename ... on SpotifyTrack { id name durationMs artists { name } }
-        ... on SpotifyPlaylist { id name trackCount } ... on SpotifyAlbum { id name } ... on SpotifyArtist { id name } } }
-    }
-    ... on UserError { message code }
-    ... on SpotifyRateLimitedError { retryAfterSeconds }
-  }
-}`;
-const INTEGRATION = `{ me { integrations { provider status accountId accountName scopes lastError } } }`;
 
 describe.each(databaseModes())("Spotify (%s database)", (mode) => {
   let stack: DropboxStack;
@@ -56,25 +53,28 @@ describe.each(databaseModes())("Spotify (%s database)", (mode) => {
   afterEach(async () => {
     stack.emulator.spotify.clearFaults();
     stack.server.clock.offsetMs = 0;
-    await gql(stack.server, user, `mutation { disconnectSpotify { revoked } }`);
+    await clientOf(stack.server, user).request(DisconnectSpotifyDocument);
   });
 
-  const search = async (variables: Record<string, unknown>, who = user) => (await gql(stack.server, who, SEARCH, variables)).spotifySearch;
+  const client = (who = user) => clientOf(stack.server, who);
+  const search = async (variables: SpotifySearchQueryVariables, who = user) => (await client(who).request(SpotifySearchDocument, variables)).spotifySearch;
+  /** A search that must answer results: the connection. */
+  const searchPage = async (variables: SpotifySearchQueryVariables, who = user) =>
+    expectTypename(await search(variables, who), "SpotifySearchConnection");
   const counts = () => stack.emulator.spotify.callCounts();
-  const spotifyIntegration = async (who = user) =>
-    (await gql(stack.server, who, INTEGRATION)).me.integrations.find((i: { provider: string }) => i.provider === "SPOTIFY");
+  const spotifyIntegration = (who = user) => integrationOf(stack.server, who, "SPOTIFY");
 
   it("connects, shows the account, and uses the user's token for catalog data", async () => {
     const landed = await connectSpotify(stack, user);
     expect(landed.searchParams.get("spotify")).toBe("connected");
     expect(await spotifyIntegration()).toMatchObject({ status: "CONNECTED", accountId: ALICE, accountName: "Alice Listener" });
-    const result = await search({ q: "Summer", type: "TRACK", first: 5 });
+    const result = await searchPage({ query: "Summer", type: "TRACK", first: 5 });
     expect(result.tokenSource).toBe("USER");
   });
 
   it("authenticates to Spotify's token endpoint with HTTP Basic, never with the secret in the body", async () => {
     await connectSpotify(stack, user);
-    await search({ q: "Echo", type: "ALBUM" });
+    expect((await search({ query: "Echo", type: "ALBUM" })).__typename).toBe("SpotifySearchConnection");
     expect(tokenRequests.length).toBeGreaterThan(0);
     for (const request of tokenRequests) {
       expect(request.authorization).toMatch(/^Basic /);
@@ -83,8 +83,8 @@ describe.each(databaseModes())("Spotify (%s database)", (mode) => {
   });
 
   it("asks for PKCE S256 and only the playlist scopes", async () => {
-    const data = await gql(stack.server, user, `mutation { startSpotifyConnect { ... on ConnectStart { authorizationUrl } } }`);
-    const url = new URL(data.startSpotifyConnect.authorizationUrl);
+    const { startSpotifyConnect } = await client().request(StartSpotifyConnectDocument);
+    const url = new URL(expectTypename(startSpotifyConnect, "ConnectStart").authorizationUrl);
     expect(url.pathname).toBe("/authorize");
     expect(url.searchParams.get("code_challenge_method")).toBe("S256");
     expect(url.searchParams.get("redirect_uri")).toBe(`${stack.server.url}/auth/spotify/callback`);
@@ -93,18 +93,18 @@ describe.each(databaseModes())("Spotify (%s database)", (mode) => {
 
   it("falls back to one shared app token (client credentials) and pages through search results", async () => {
     const before = counts()["token:client_credentials"] ?? 0;
-    const pages = await Promise.all(Array.from({ length: 10 }, () => search({ q: "summer", type: "TRACK", first: 5 })));
+    const pages = await Promise.all(Array.from({ length: 10 }, () => searchPage({ query: "summer", type: "TRACK", first: 5 })));
     expect(pages.every((p) => p.tokenSource === "APP")).toBe(true);
     expect((counts()["token:client_credentials"] ?? 0) - before).toBeLessThanOrEqual(1);
 
     const names: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 10; i++) {
-      const page: any = await search({ q: "summer", type: "TRACK", first: 5, after });
-      names.push(...page.edges.map((e: any) => e.node.name));
+      const page = await searchPage({ query: "summer", type: "TRACK", first: 5, after });
+      names.push(...page.edges.map((e) => e.node.name));
       expect(page.totalCount).toBe(15);
       if (!page.pageInfo.hasNextPage) break;
-      after = page.pageInfo.endCursor;
+      after = page.pageInfo.endCursor ?? null;
     }
     expect(names).toHaveLength(15);
     expect(new Set(names).size).toBe(15);
@@ -130,11 +130,11 @@ describe.each(databaseModes())("Spotify (%s database)", (mode) => {
       },
     });
     try {
-      expect((await search({ q: "Neon", type: "ARTIST" })).tokenSource).toBe("SYSTEM");
+      expect((await searchPage({ query: "Neon", type: "ARTIST" })).tokenSource).toBe("SYSTEM");
       // The system token stops working: the chain moves on to the app token.
       stack.emulator.spotify.revokeUserGrant("spotify-bob");
       stack.server.clock.advance(2 * HOUR);
-      expect((await search({ q: "Neon", type: "ARTIST" })).tokenSource).toBe("APP");
+      expect((await searchPage({ query: "Neon", type: "ARTIST" })).tokenSource).toBe("APP");
     } finally {
       await prisma.integration.deleteMany({ where: { userId: systemUserId } });
     }
@@ -144,14 +144,19 @@ describe.each(databaseModes())("Spotify (%s database)", (mode) => {
     await connectSpotify(stack, user);
     stack.emulator.spotify.revokeUserGrant(ALICE);
     stack.server.clock.advance(2 * HOUR);
-    const result = await search({ q: "Echo", type: "TRACK", first: 3 });
+    const result = await searchPage({ query: "Echo", type: "TRACK", first: 3 });
     expect(result.tokenSource).toBe("APP");
     const integration = await spotifyIntegration();
     expect(integration.status).toBe("RECONNECT_REQUIRED");
     expect(integration.lastError).toMatch(/six months/);
     expect(integration.lastError).toMatch(/Reconnect Spotify/);
-    const mine = (await gql(stack.server, user, `{ spotifyMyPlaylists { __typename ... on UserError { code } } }`)).spotifyMyPlaylists;
-    expect(mine).toEqual({ __typename: "ReconnectRequiredError", code: "RECONNECT_REQUIRED" });
+    const mine = (await client().request(SpotifyMyPlaylistsDocument)).spotifyMyPlaylists;
+    expect(mine).toEqual({
+      __typename: "ReconnectRequiredError",
+      code: "RECONNECT_REQUIRED",
+      provider: "SPOTIFY",
+      message: "Spotify access was revoked or has expired: reconnect Spotify",
+    });
   });
 
   it.each([false, true])("refreshes with rotation %s, keeping or replacing the refresh token", async (rotate) => {
@@ -160,91 +165,81 @@ describe.each(databaseModes())("Spotify (%s database)", (mode) => {
     const prisma = stack.server.server.database.prisma;
     const before = await prisma.integration.findFirstOrThrow({ where: { userId: user.id, provider: "SPOTIFY" } });
     stack.server.clock.advance(2 * HOUR);
-    expect((await search({ q: "Rain", type: "TRACK" })).tokenSource).toBe("USER");
+    expect((await searchPage({ query: "Rain", type: "TRACK" })).tokenSource).toBe("USER");
     const after = await prisma.integration.findFirstOrThrow({ where: { userId: user.id, provider: "SPOTIFY" } });
     expect(after.refreshTokenEnc === before.refreshTokenEnc).toBe(!rotate);
     // The stored refresh token still works for the next refresh.
     stack.server.clock.advance(2 * HOUR);
-    expect((await search({ q: "Rain", type: "TRACK" })).tokenSource).toBe("USER");
+    expect((await searchPage({ query: "Rain", type: "TRACK" })).tokenSource).toBe("USER");
     expect((await spotifyIntegration()).status).not.toBe("RECONNECT_REQUIRED");
   });
 
   it("reads the user's own playlists with their token only", async () => {
-    const notConnected = (await gql(stack.server, user, `{ spotifyMyPlaylists { __typename } }`)).spotifyMyPlaylists;
+    const notConnected = (await client().request(SpotifyMyPlaylistsDocument)).spotifyMyPlaylists;
     expect(notConnected.__typename).toBe("NotConnectedError");
     await connectSpotify(stack, user);
-    const mine = (
-      await gql(stack.server, user, `{ spotifyMyPlaylists(first: 50) { ... on SpotifyPlaylistConnection {
-        tokenSource edges { node { name } } } } }`)
-    ).spotifyMyPlaylists;
+    const mine = expectTypename((await client().request(SpotifyMyPlaylistsDocument, { first: 50 })).spotifyMyPlaylists, "SpotifyPlaylistConnection");
     expect(mine.tokenSource).toBe("USER");
-    expect(mine.edges.map((e: any) => e.node.name)).toContain("Alice's Private Practice");
+    expect(mine.edges.map((e) => e.node.name)).toContain("Alice's Private Practice");
   });
 
   it("reads a playlist and pages its tracks", async () => {
-    const found = await search({ q: "Emulator Top", type: "PLAYLIST", first: 1 });
-    const id = found.edges[0].node.id;
-    const playlist = (
-      await gql(stack.server, user, `query($id: ID!) { spotifyPlaylist(id: $id) { __typename ... on SpotifyPlaylist {
-        name trackCount tokenSource
-        first: tracks(first: 100) { ... on SpotifyTrackConnection { edges { node { id } } pageInfo { hasNextPage endCursor } } }
-      } } }`, { id })
-    ).spotifyPlaylist;
+    const found = await searchPage({ query: "Emulator Top", type: "PLAYLIST", first: 1 });
+    const id = found.edges[0]!.node.id;
+    const playlistPage = async (tracksAfter?: string | null) =>
+      expectTypename((await client().request(SpotifyPlaylistDocument, { id, tracksFirst: 100, tracksAfter })).spotifyPlaylist, "SpotifyPlaylist");
+    const playlist = await playlistPage();
     expect(playlist).toMatchObject({ name: "Emulator Top 120", trackCount: 120, tokenSource: "APP" });
-    expect(playlist.first.edges).toHaveLength(100);
-    const rest = (
-      await gql(stack.server, user, `query($id: ID!, $after: String) { spotifyPlaylist(id: $id) { ... on SpotifyPlaylist {
-        tracks(first: 100, after: $after) { ... on SpotifyTrackConnection { edges { node { id } } pageInfo { hasNextPage } } } } } }`,
-        { id, after: playlist.first.pageInfo.endCursor })
-    ).spotifyPlaylist.tracks;
+    const first = expectTypename(playlist.tracks, "SpotifyTrackConnection");
+    expect(first.edges).toHaveLength(100);
+    const rest = expectTypename((await playlistPage(first.pageInfo.endCursor)).tracks, "SpotifyTrackConnection");
     expect(rest.edges).toHaveLength(20);
     expect(rest.pageInfo.hasNextPage).toBe(false);
-    const missing = (await gql(stack.server, user, `{ spotifyPlaylist(id: "0000000000000000000000") { __typename } }`)).spotifyPlaylist;
+    const missing = (await client().request(SpotifyPlaylistDocument, { id: "0000000000000000000000" })).spotifyPlaylist;
     expect(missing.__typename).toBe("SpotifyNotFoundError");
-    const invalid = (await gql(stack.server, user, `{ spotifyPlaylist(id: "../me") { __typename ... on UserError { message } } }`)).spotifyPlaylist;
+    const invalid = (await client().request(SpotifyPlaylistDocument, { id: "../me" })).spotifyPlaylist;
     expect(invalid.__typename).toBe("ValidationError");
   });
 
   it("batches track lookups onto the several-tracks endpoint, 50 ids per request", async () => {
     const ids: string[] = [];
     for (const q of ["Summer", "Electric", "Midnight", "Golden", "Broken"]) {
-      const page = await search({ q, type: "TRACK", first: 15 });
-      ids.push(...page.edges.map((e: any) => e.node.id));
+      const page = await searchPage({ query: q, type: "TRACK", first: 15 });
+      ids.push(...page.edges.map((e) => e.node.id));
     }
     expect(ids.length).toBeGreaterThanOrEqual(60);
     const asked = [...ids.slice(0, 59), "0000000000000000000000"];
     const before = counts().tracks ?? 0;
-    const batch = (await gql(stack.server, user, `query($ids: [ID!]!) { spotifyTracks(ids: $ids) { __typename
-      ... on SpotifyTrackBatch { tokenSource tracks { id } } } }`, { ids: asked })).spotifyTracks;
+    const batch = expectTypename((await client().request(SpotifyTracksDocument, { ids: asked })).spotifyTracks, "SpotifyTrackBatch");
     expect((counts().tracks ?? 0) - before).toBe(2);
     expect(batch.tracks).toHaveLength(60);
-    expect(batch.tracks.slice(0, 59).map((t: any) => t.id)).toEqual(ids.slice(0, 59));
+    expect(batch.tracks.slice(0, 59).map((t) => t?.id)).toEqual(ids.slice(0, 59));
     expect(batch.tracks[59]).toBeNull();
   });
 
   it("waits out a short Retry-After, and reports a long one as a typed error", async () => {
     stack.emulator.spotify.injectFault({ endpoint: "search", kind: "rate_limited", retryAfterSeconds: 1 });
-    expect((await search({ q: "Waves", type: "TRACK" })).__typename).toBe("SpotifySearchConnection");
+    expect((await search({ query: "Waves", type: "TRACK" })).__typename).toBe("SpotifySearchConnection");
     stack.emulator.spotify.injectFault({ endpoint: "search", kind: "rate_limited", retryAfterSeconds: 30 });
-    const limited = await search({ q: "Waves", type: "TRACK" });
+    const limited = await search({ query: "Waves", type: "TRACK" });
     expect(limited).toMatchObject({ __typename: "SpotifyRateLimitedError", retryAfterSeconds: 30, code: "RATE_LIMITED" });
-    expect(limited.message).toMatch(/retry after 30 s/);
+    expect(expectTypename(limited, "SpotifyRateLimitedError").message).toMatch(/retry after 30 s/);
   });
 
-  it.each([
-    [{ q: "", type: "TRACK" }, /query must not be empty/],
-    [{ q: "x".repeat(201), type: "TRACK" }, /at most 200/],
-    [{ q: "x", type: "TRACK", first: 51 }, /between 1 and 50/],
-    [{ q: "x", type: "TRACK", after: "bogus" }, /cursor from a previous page/],
+  it.each<[SpotifySearchQueryVariables, RegExp]>([
+    [{ query: "", type: "TRACK" }, /query must not be empty/],
+    [{ query: "x".repeat(201), type: "TRACK" }, /at most 200/],
+    [{ query: "x", type: "TRACK", first: 51 }, /between 1 and 50/],
+    [{ query: "x", type: "TRACK", after: "bogus" }, /cursor from a previous page/],
   ])("validates search input %#", async (variables, message) => {
     const result = await search(variables);
     expect(result.__typename).toBe("ValidationError");
-    expect(result.message).toMatch(message);
+    expect(expectTypename(result, "ValidationError").message).toMatch(message);
   });
 
   it("disconnects by forgetting the tokens and says Spotify cannot revoke", async () => {
     await connectSpotify(stack, user);
-    const result = (await gql(stack.server, user, `mutation { disconnectSpotify { revoked message integration { status } } }`)).disconnectSpotify;
+    const result = (await client().request(DisconnectSpotifyDocument)).disconnectSpotify;
     expect(result.revoked).toBe(false);
     expect(result.integration.status).toBe("NOT_CONNECTED");
     expect(result.message).toMatch(/remove the app in your Spotify account settings/);
@@ -258,8 +253,13 @@ describe("Spotify not configured", () => {
     const server = await startTestServer("embedded");
     try {
       const user = await signUpUser(server);
-      const result = (await gql(server, user, `{ spotifySearch(query: "x", type: TRACK) { __typename ... on UserError { message } } }`)).spotifySearch;
-      expect(result).toEqual({ __typename: "ProviderNotConfiguredError", message: "Spotify is not configured on this server" });
+      const result = (await clientOf(server, user).request(SpotifySearchDocument, { query: "x", type: "TRACK" })).spotifySearch;
+      expect(result).toEqual({
+        __typename: "ProviderNotConfiguredError",
+        message: "Spotify is not configured on this server",
+        code: "PROVIDER_NOT_CONFIGURED",
+        provider: "SPOTIFY",
+      });
     } finally {
       await server.close();
     }
