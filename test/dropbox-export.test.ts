@@ -2,19 +2,38 @@ import { request as httpRequest } from "node:http";
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { databaseModes } from "./support/database.js";
-import { ALICE, connectDropbox, gql, signUpUser, startDropboxStack, type DropboxStack, type TestUser } from "./support/dropbox.js";
+import { print } from "graphql";
+import { ALICE, clientOf, connectDropbox, signUpUser, startDropboxStack, type DropboxStack, type TestUser } from "./support/dropbox.js";
+import { expectTypename, type TypedResponse } from "./support/typed.js";
+import {
+  CreateDropboxFolderDocument,
+  DisconnectDropboxDocument,
+  DropboxExportsDocument,
+  ExportProgressDocument,
+  ExportToDropboxDocument,
+  type ExportProgressSubscription,
+  type ExportToDropboxMutation,
+  type ExportToDropboxMutationVariables,
+} from "./generated/graphql/graphql.js";
 import { DropboxContentHasher } from "../src/dropbox/content-hash.js";
 
 const MiB = 1024 * 1024;
-const EXPORT = `mutation($file: File!, $folder: String, $conflict: ExportConflictMode) {
-  exportToDropbox(file: $file, folder: $folder, conflict: $conflict) {
-    __typename
-    ... on DropboxExport { id status fileName targetPath finalPath bytesSent totalBytes contentHash }
-    ... on UserError { message code }
-    ... on DropboxExportFailedError { exportId retryable }
-    ... on ValidationError { field }
-  }
-}`;
+// ExportToDropbox is a GraphQL multipart request and ExportProgress a server-sent event stream, neither
+// of which graphql-request sends: the tests post the generated documents' text themselves.
+const EXPORT = print(ExportToDropboxDocument);
+const EXPORT_PROGRESS = print(ExportProgressDocument);
+
+type UploadResponse = Omit<TypedResponse<ExportToDropboxMutation>, "headers">;
+
+/** The exportToDropbox result of an upload the server answered with data. */
+function exported(res: UploadResponse): ExportToDropboxMutation["exportToDropbox"] {
+  const result = res.json.data?.exportToDropbox;
+  if (!result) throw new Error(`exportToDropbox answered ${res.status} ${res.text}`);
+  return result;
+}
+
+/** The DropboxExport of an upload that must have been exported. */
+const exportOf = (res: UploadResponse) => expectTypename(exported(res), "DropboxExport");
 
 function dropboxHash(bytes: Uint8Array): string {
   const hasher = new DropboxContentHasher();
@@ -42,15 +61,16 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
   });
   afterEach(async () => {
     stack.emulator.dropbox.clearFaults();
-    await gql(stack.server, user, `mutation { disconnectDropbox { revoked } }`);
+    await clientOf(stack.server, user).request(DisconnectDropboxDocument);
   });
 
+  /** ExportToDropbox as a multipart request (the file is the `0` part, mapped to variables.file). */
   async function upload(
     bytes: Uint8Array,
     fileName: string,
-    variables: Record<string, unknown> = {},
+    variables: Omit<ExportToDropboxMutationVariables, "file"> = {},
     headers: Record<string, string> = { "x-graphql-yoga-csrf": "1" },
-  ) {
+  ): Promise<UploadResponse> {
     const form = new FormData();
     form.set("operations", JSON.stringify({ query: EXPORT, variables: { file: null, ...variables } }));
     form.set("map", JSON.stringify({ 0: ["variables.file"] }));
@@ -61,7 +81,7 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
       headers: { authorization: `Bearer ${user.token}`, ...headers },
     });
     const text = await response.text();
-    return { status: response.status, json: JSON.parse(text), text };
+    return { status: response.status, json: JSON.parse(text) as UploadResponse["json"], text };
   }
   const counts = () => stack.emulator.dropbox.callCounts();
   const delta = (before: Record<string, number>, key: string) => (counts()[key] ?? 0) - (before[key] ?? 0);
@@ -71,9 +91,9 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
   it("exports a small file with one /2/files/upload into <exportPath>/<folder>/<name>", async () => {
     const bytes = new TextEncoder().encode(JSON.stringify({ round: 1, questions: ["Name that tune"] }));
     const before = counts();
-    const { status, json } = await upload(bytes, "round-1.json", { folder: "2026//December/" });
-    expect(status).toBe(200);
-    const result = json.data.exportToDropbox;
+    const res = await upload(bytes, "round-1.json", { folder: "2026//December/" });
+    expect(res.status).toBe(200);
+    const result = exported(res);
     expect(result).toMatchObject({
       __typename: "DropboxExport",
       status: "COMPLETED",
@@ -86,30 +106,29 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     });
     expect(delta(before, "upload")).toBe(1);
     expect(delta(before, "upload_session_start")).toBe(0);
-    const stored = fileAt(result.finalPath);
+    const stored = fileAt(expectTypename(result, "DropboxExport").finalPath!);
     expect(Buffer.from(stored!.contentBase64!, "base64").equals(Buffer.from(bytes))).toBe(true);
   });
 
   it("streams a multi-chunk file through an upload session (start, append_v2, finish) and verifies the hash", async () => {
     const bytes = randomBytes(10 * MiB + 12345);
     const before = counts();
-    const { json } = await upload(bytes, "round-2.mp3");
-    const result = json.data.exportToDropbox;
+    const result = exportOf(await upload(bytes, "round-2.mp3"));
     expect(result).toMatchObject({ status: "COMPLETED", bytesSent: bytes.length, contentHash: dropboxHash(bytes) });
     expect(delta(before, "upload")).toBe(0);
     expect(delta(before, "upload_session_start")).toBe(1);
     expect(delta(before, "upload_session_append_v2")).toBe(2);
     expect(delta(before, "upload_session_finish")).toBe(1);
-    expect(fileAt(result.finalPath)).toMatchObject({ size: bytes.length, contentHash: dropboxHash(bytes) });
+    expect(fileAt(result.finalPath!)).toMatchObject({ size: bytes.length, contentHash: dropboxHash(bytes) });
   });
 
   it("autorenames by default and overwrites when asked", async () => {
-    const first = (await upload(new TextEncoder().encode("v1"), "sheet.pdf")).json.data.exportToDropbox;
-    const second = (await upload(new TextEncoder().encode("v2"), "sheet.pdf")).json.data.exportToDropbox;
-    expect(second.finalPath).toBe(first.finalPath.replace("sheet.pdf", "sheet (1).pdf"));
-    const third = (await upload(new TextEncoder().encode("v3"), "sheet.pdf", { conflict: "OVERWRITE" })).json.data.exportToDropbox;
+    const first = exportOf(await upload(new TextEncoder().encode("v1"), "sheet.pdf"));
+    const second = exportOf(await upload(new TextEncoder().encode("v2"), "sheet.pdf"));
+    expect(second.finalPath).toBe(first.finalPath!.replace("sheet.pdf", "sheet (1).pdf"));
+    const third = exportOf(await upload(new TextEncoder().encode("v3"), "sheet.pdf", { conflict: "OVERWRITE" }));
     expect(third.finalPath).toBe(first.finalPath);
-    expect(Buffer.from(fileAt(first.finalPath)!.contentBase64!, "base64").toString()).toBe("v3");
+    expect(Buffer.from(fileAt(first.finalPath!)!.contentBase64!, "base64").toString()).toBe("v3");
   });
 
   it.each([
@@ -121,8 +140,7 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     const bytes = randomBytes(9 * MiB);
     const before = counts();
     stack.emulator.dropbox.injectFault({ endpoint: "upload_session_append_v2", kind, ...extra });
-    const { json } = await upload(bytes, `faulty-${kind}.mp3`);
-    expect(json.data.exportToDropbox).toMatchObject({ status: "COMPLETED", contentHash: dropboxHash(bytes) });
+    expect(exported(await upload(bytes, `faulty-${kind}.mp3`))).toMatchObject({ status: "COMPLETED", contentHash: dropboxHash(bytes) });
     expect(delta(before, "upload_session_append_v2")).toBe(3); // 2 chunks after start + 1 retry
     if (kind === "unauthorized") expect(delta(before, "token:refresh_token")).toBe(1);
   });
@@ -140,8 +158,7 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
       }
     }, 5);
     try {
-      const { json } = await upload(bytes, "long.mp3");
-      expect(json.data.exportToDropbox.status).toBe("COMPLETED");
+      expect(exportOf(await upload(bytes, "long.mp3")).status).toBe("COMPLETED");
     } finally {
       clearInterval(timer);
       stack.server.clock.offsetMs = offset;
@@ -151,11 +168,11 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
 
   it("reports insufficient space as a typed failure and records it", async () => {
     stack.emulator.dropbox.setQuota(ALICE, 1000);
-    const { json } = await upload(randomBytes(5000), "big.pdf");
-    const result = json.data.exportToDropbox;
+    const result = exported(await upload(randomBytes(5000), "big.pdf"));
     expect(result).toMatchObject({ __typename: "DropboxExportFailedError", code: "INSUFFICIENT_SPACE", retryable: false });
-    expect(result.message).toMatch(/Dropbox is full/);
-    const record = await stack.server.server.database.prisma.dropboxExport.findUniqueOrThrow({ where: { id: result.exportId } });
+    const failure = expectTypename(result, "DropboxExportFailedError");
+    expect(failure.message).toMatch(/Dropbox is full/);
+    const record = await stack.server.server.database.prisma.dropboxExport.findUniqueOrThrow({ where: { id: failure.exportId } });
     expect(record).toMatchObject({ status: "FAILED", errorCode: "INSUFFICIENT_SPACE" });
   });
 
@@ -166,16 +183,16 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     [{}, "   ", "file", /must not be empty/],
   ])("validates folder %o and name %j before sending anything", async (variables, fileName, field, message) => {
     const before = counts();
-    const { json } = await upload(new TextEncoder().encode("x"), fileName, variables);
-    expect(json.data.exportToDropbox).toMatchObject({ __typename: "ValidationError", field });
-    expect(json.data.exportToDropbox.message).toMatch(message);
+    const result = exported(await upload(new TextEncoder().encode("x"), fileName, variables));
+    expect(result).toMatchObject({ __typename: "ValidationError", field });
+    expect(expectTypename(result, "ValidationError").message).toMatch(message);
     expect(delta(before, "upload")).toBe(0);
     expect(await stack.server.server.database.prisma.dropboxExport.count({ where: { userId: user.id } })).toBe(0);
   });
 
   it("sanitizes a client-side path and characters Dropbox refuses in the file name", async () => {
-    const { json } = await upload(new TextEncoder().encode("x"), "C:\\fakepath\\Round: 3?.pdf");
-    expect(json.data.exportToDropbox.fileName).toBe("Round_ 3_.pdf");
+    const result = exportOf(await upload(new TextEncoder().encode("x"), "C:\\fakepath\\Round: 3?.pdf"));
+    expect(result.fileName).toBe("Round_ 3_.pdf");
   });
 
   it("refuses a multipart request without a CSRF header", async () => {
@@ -225,16 +242,16 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
 
   it("lists exports newest first with cursor pagination", async () => {
     for (const name of ["a.txt", "b.txt", "c.txt"]) await upload(new TextEncoder().encode(name), name);
-    const page = async (after?: string) =>
-      (
-        await gql(stack.server, user, `query($after: String) { me { dropboxExports(first: 2, after: $after) {
-          edges { cursor node { fileName status } } pageInfo { hasNextPage endCursor } } } }`, { after })
-      ).me.dropboxExports;
+    const page = async (after?: string | null) => {
+      const { me } = await clientOf(stack.server, user).request(DropboxExportsDocument, { first: 2, after });
+      if (!me) throw new Error("DropboxExports: not signed in");
+      return me.dropboxExports;
+    };
     const first = await page();
-    expect(first.edges.map((e: { node: { fileName: string } }) => e.node.fileName)).toEqual(["c.txt", "b.txt"]);
+    expect(first.edges.map((e) => e.node.fileName)).toEqual(["c.txt", "b.txt"]);
     expect(first.pageInfo.hasNextPage).toBe(true);
     const second = await page(first.pageInfo.endCursor);
-    expect(second.edges.map((e: { node: { fileName: string } }) => e.node.fileName)).toEqual(["a.txt"]);
+    expect(second.edges.map((e) => e.node.fileName)).toEqual(["a.txt"]);
     expect(second.pageInfo.hasNextPage).toBe(false);
   });
 
@@ -250,31 +267,26 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     const response = await fetch(stack.server.graphqlUrl, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${user.token}` },
-      body: JSON.stringify({
-        query: `subscription($id: ID!) { exportProgress(id: $id) { status bytesSent } }`,
-        variables: { id },
-      }),
+      body: JSON.stringify({ query: EXPORT_PROGRESS, variables: { id } }),
     });
     expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
     const text = await response.text(); // the stream ends with the export
     const events = [...text.matchAll(/^data: (.+)$/gm)]
-      .map((m) => JSON.parse(m[1]!))
-      .filter((e) => e.data)
-      .map((e) => e.data.exportProgress);
-    expect(events.at(-1)).toEqual({ status: "COMPLETED", bytesSent: bytes.length });
+      .map((m) => JSON.parse(m[1]!) as { data?: ExportProgressSubscription | null })
+      .flatMap((e) => (e.data ? [e.data.exportProgress] : []));
+    expect(events.at(-1)).toMatchObject({ id, fileName: "progress.mp3", status: "COMPLETED", bytesSent: bytes.length });
     const sent = events.map((e) => e.bytesSent);
     expect(sent).toEqual([...sent].sort((a, b) => a - b));
     await exporting;
   });
 
   it("creates folders, and reports a conflict", async () => {
-    const create = (path: string) =>
-      gql(stack.server, user, `mutation($p: String!) { createDropboxFolder(path: $p) { __typename
-        ... on DropboxFolder { path } ... on UserError { code message } } }`, { p: path });
-    const made = (await create("/QuizzicalBeats/Season 2")).createDropboxFolder;
+    const create = async (path: string) =>
+      (await clientOf(stack.server, user).request(CreateDropboxFolderDocument, { path })).createDropboxFolder;
+    const made = await create("/QuizzicalBeats/Season 2");
     expect(made).toMatchObject({ __typename: "DropboxFolder", path: "/QuizzicalBeats/Season 2" });
-    const again = (await create("/QuizzicalBeats/Season 2/")).createDropboxFolder;
+    const again = await create("/QuizzicalBeats/Season 2/");
     expect(again).toMatchObject({ __typename: "DropboxPathConflictError", code: "DROPBOX_PATH_CONFLICT" });
-    expect((await create("/a/../b")).createDropboxFolder.__typename).toBe("ValidationError");
+    expect((await create("/a/../b")).__typename).toBe("ValidationError");
   });
 });

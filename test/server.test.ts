@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseModes } from "./support/database.js";
 import { startTestServer, type TestServer } from "./support/server.js";
-import { postGraphQL } from "./support/graphql.js";
+import { print } from "graphql";
+import { execute, expectTypename } from "./support/typed.js";
+import { MeDocument, SignUpDocument } from "./generated/graphql/graphql.js";
 import { loadConfig } from "../src/config.js";
 import { startServer } from "../src/server.js";
 import { createLogger } from "../src/logger.js";
@@ -43,24 +45,22 @@ describe.each(databaseModes())("server (%s database)", (mode) => {
 
   it("keeps users and sessions across a restart", async () => {
     const email = `restart-${Date.now()}@example.com`;
-    const signUp = await postGraphQL(t.graphqlUrl, {
-      query: `mutation($e: String!, $p: String!) { signUp(email: $e, password: $p) { ... on AuthPayload { token } } }`,
-      variables: { e: email, p: PASSWORD },
-    });
-    const token = signUp.json.data.signUp.token as string;
+    const { signUp } = await execute(t.graphqlUrl, SignUpDocument, { email, password: PASSWORD });
+    const { token } = expectTypename(signUp, "AuthPayload");
     await t.restart();
-    const me = await postGraphQL(t.graphqlUrl, { query: "{ me { email } }" }, { authorization: `Bearer ${token}` });
-    expect(me.json.data.me.email).toBe(email);
+    const { me } = await execute(t.graphqlUrl, MeDocument, {}, { token });
+    expect(me?.email).toBe(email);
   });
 
   it("finishes in-flight requests on shutdown, then refuses new connections", async () => {
     const second = await startTestServer(mode);
     try {
-      // A request whose body arrives slowly is in flight when close() starts.
+      // A request whose body arrives slowly is in flight when close() starts (raw fetch: the body
+      // is a stream graphql-request cannot send).
       const inFlight = fetch(second.graphqlUrl, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: slowBody(JSON.stringify({ query: "{ me { id } }" }), 300),
+        body: slowBody(JSON.stringify({ query: print(MeDocument) }), 300),
         duplex: "half",
       } as RequestInit);
       await new Promise((r) => setTimeout(r, 100));
