@@ -135,6 +135,11 @@ describe.each(databaseModes())("Spotify (%s database)", (mode) => {
       stack.emulator.spotify.revokeUserGrant("spotify-bob");
       stack.server.clock.advance(2 * HOUR);
       expect((await searchPage({ query: "Neon", type: "ARTIST" })).tokenSource).toBe("APP");
+      // The chain is logged step by step, without secrets.
+      const chain = stack.server.logs.map((line) => JSON.parse(line)).filter((l) => l.msg === "Spotify token fallback used");
+      expect(chain.at(-1)).toMatchObject({ source: "APP", skipped: ["USER: unavailable", "SYSTEM: ReconnectRequiredError"] });
+      const logText = stack.server.logs.join("\n");
+      for (const token of stack.emulator.spotify.listTokens()) expect(logText).not.toContain(token.token);
     } finally {
       await prisma.integration.deleteMany({ where: { userId: systemUserId } });
     }
