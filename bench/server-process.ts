@@ -1,0 +1,34 @@
+/**
+ * Our server alone in a child process, so the upload benchmark can measure its RSS without the
+ * emulator or the load generator in the same heap. Configured entirely by the environment
+ * (like src/main.ts); tells the parent its URL over IPC and stops when asked. Started with
+ * --expose-gc: the parent asks for a full collection before it takes the idle baseline, or
+ * hundreds of MB of start-up garbage (the embedded database's initialisation) may be freed in
+ * the middle of the measured upload and hide what the upload itself costs.
+ */
+import { loadConfig } from "../src/config.js";
+import { createLogger } from "../src/logger.js";
+import { startServer } from "../src/server.js";
+
+if (!process.send) throw new Error("bench/server-process.ts must be started by bench/upload.ts (it talks over IPC)");
+if (!gc) throw new Error("bench/server-process.ts needs --expose-gc");
+const collect = gc;
+const config = loadConfig(process.env);
+const server = await startServer(config, { logger: createLogger(config.logLevel) });
+process.send({ type: "ready", url: server.url });
+
+const stop = () => {
+  server.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on("message", (message) => {
+  if (message === "stop") stop();
+  if (message === "gc") {
+    collect();
+    process.send!({ type: "gc-done" });
+  }
+});
+// The parent died without saying goodbye: do not outlive it.
+process.on("disconnect", stop);
