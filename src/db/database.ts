@@ -31,10 +31,20 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   return target.kind === "embedded" ? openEmbedded(target.dataDir, options) : openServer(target.url, options);
 }
 
+/**
+ * Interactive transactions wait up to 10 s for a connection (Prisma's default is 2 s): under load
+ * a short burst must queue, not fail, and PGlite serializes every transaction on one connection.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
+
 function createClient(adapter: PrismaPGlite | PrismaPg, options: DatabaseOptions): PrismaClient {
-  if (!options.onQuery) return new PrismaClient({ adapter });
+  if (!options.onQuery) return new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   const onQuery = options.onQuery;
-  const client = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+  const client = new PrismaClient({
+    adapter,
+    transactionOptions: TRANSACTION_OPTIONS,
+    log: [{ emit: "event", level: "query" }],
+  });
   client.$on("query", () => onQuery());
   return client;
 }

@@ -45,7 +45,8 @@ export interface TokenRefresher {
 export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
   const { prisma, cipher, logger, now } = deps;
   const leaseMs = deps.leaseMs ?? 30_000;
-  const pollMs = deps.pollMs ?? 50;
+  // Waiting instances re-read the row at this pace; faster would crowd the connection pool.
+  const pollMs = deps.pollMs ?? 100;
   const inFlight = new Map<string, Promise<string>>();
 
   function usable(row: Integration): void {
@@ -144,36 +145,40 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     }
     const at = now();
     const expiresIn = tokens.expires_in ?? provider.defaultAccessTokenTtlSeconds;
-    await prisma.$transaction(async (tx) => {
-      const stored = await tx.integration.updateMany({
-        where: { id: row.id, refreshLeaseOwner: owner },
-        data: {
-          ...release,
-          accessTokenEnc: sealAccessToken(cipher, row.userId, row.provider, tokens.access_token),
-          // Providers that do not rotate send no refresh token: keep the one we have.
-          ...(tokens.refresh_token
-            ? { refreshTokenEnc: sealRefreshToken(cipher, row.userId, row.provider, tokens.refresh_token) }
-            : cipher.needsReencryption(row.refreshTokenEnc!)
-              ? // Sealed with a retired key: move it to the current one while we hold the lease.
-                { refreshTokenEnc: sealRefreshToken(cipher, row.userId, row.provider, refreshToken) }
-              : {}),
-          ...(tokens.scope ? { scopes: tokens.scope.split(" ").filter(Boolean) } : {}),
-          accessTokenExpiresAt: new Date(at.getTime() + expiresIn * 1000),
-          lastRefreshedAt: at,
-          lastError: null,
-          tokenVersion: { increment: 1 },
-        },
-      });
-      if (stored.count === 1) {
-        await recordEvent(tx, {
-          userId: row.userId,
-          provider: row.provider,
-          type: "REFRESHED",
-          actorId: null,
-          outcome: "success",
+    // The provider has already issued these tokens (and may have retired the old refresh token):
+    // losing them to a passing database error would force the user to reconnect, so retry.
+    await withRetries(() =>
+      prisma.$transaction(async (tx) => {
+        const stored = await tx.integration.updateMany({
+          where: { id: row.id, refreshLeaseOwner: owner },
+          data: {
+            ...release,
+            accessTokenEnc: sealAccessToken(cipher, row.userId, row.provider, tokens.access_token),
+            // Providers that do not rotate send no refresh token: keep the one we have.
+            ...(tokens.refresh_token
+              ? { refreshTokenEnc: sealRefreshToken(cipher, row.userId, row.provider, tokens.refresh_token) }
+              : cipher.needsReencryption(row.refreshTokenEnc!)
+                ? // Sealed with a retired key: move it to the current one while we hold the lease.
+                  { refreshTokenEnc: sealRefreshToken(cipher, row.userId, row.provider, refreshToken) }
+                : {}),
+            ...(tokens.scope ? { scopes: tokens.scope.split(" ").filter(Boolean) } : {}),
+            accessTokenExpiresAt: new Date(at.getTime() + expiresIn * 1000),
+            lastRefreshedAt: at,
+            lastError: null,
+            tokenVersion: { increment: 1 },
+          },
         });
-      }
-    });
+        if (stored.count === 1) {
+          await recordEvent(tx, {
+            userId: row.userId,
+            provider: row.provider,
+            type: "REFRESHED",
+            actorId: null,
+            outcome: "success",
+          });
+        }
+      }),
+    );
     logger.info({ integrationId: row.id, provider: row.provider }, "access token refreshed");
     return tokens.access_token;
   }
@@ -247,6 +252,17 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
       }
     },
   };
+}
+
+async function withRetries<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
 
 function describeFailure(error: unknown): string {
