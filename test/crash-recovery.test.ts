@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "./support/dropbox.js";
-import { postGraphQL } from "./support/graphql.js";
+import { execute, expectTypename } from "./support/typed.js";
+import { MeDocument, SignUpDocument } from "./generated/graphql/graphql.js";
 
 function startProcess(dataDir: string, port: number): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
@@ -29,10 +30,8 @@ describe("embedded database durability", () => {
     let child = startProcess(dataDir, port);
     try {
       await waitUntilReady(url);
-      const signUp = await postGraphQL(`${url}/graphql`, {
-        query: `mutation { signUp(email: "crash@example.com", password: "a long passphrase") { ... on AuthPayload { token } } }`,
-      });
-      const token = signUp.json.data.signUp.token as string;
+      const signUp = await execute(`${url}/graphql`, SignUpDocument, { email: "crash@example.com", password: "a long passphrase" });
+      const { token } = expectTypename(signUp.signUp, "AuthPayload");
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGKILL");
       await exited;
@@ -40,8 +39,8 @@ describe("embedded database durability", () => {
       // The pid file the killed process left behind is taken over, not refused.
       child = startProcess(dataDir, port);
       await waitUntilReady(url);
-      const me = await postGraphQL(`${url}/graphql`, { query: "{ me { email } }" }, { authorization: `Bearer ${token}` });
-      expect(me.json.data.me).toEqual({ email: "crash@example.com" });
+      const me = await execute(`${url}/graphql`, MeDocument, {}, { token });
+      expect(me.me?.email).toBe("crash@example.com");
     } finally {
       child.kill("SIGTERM");
       await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)));

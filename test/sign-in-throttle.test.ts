@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseModes } from "./support/database.js";
 import { startTestServer, type TestServer } from "./support/server.js";
-import { postGraphQL } from "./support/graphql.js";
+import { execute, expectTypename } from "./support/typed.js";
+import { SignInDocument, SignUpDocument } from "./generated/graphql/graphql.js";
 
 const PASSWORD = "correct horse battery staple";
-const SIGN_IN = `mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { __typename
-  ... on UserError { code message } ... on TooManySignInAttemptsError { retryAfterSeconds } } }`;
 
 describe.each(databaseModes())("sign-in throttling (%s database)", (mode) => {
   let t: TestServer;
@@ -19,20 +18,16 @@ describe.each(databaseModes())("sign-in throttling (%s database)", (mode) => {
 
   async function account() {
     const email = `throttle${++n}-${Date.now()}@example.com`;
-    await postGraphQL(t.graphqlUrl, {
-      query: `mutation($e: String!, $p: String!) { signUp(email: $e, password: $p) { __typename } }`,
-      variables: { e: email, p: PASSWORD },
-    });
+    expect((await execute(t.graphqlUrl, SignUpDocument, { email, password: PASSWORD })).signUp.__typename).toBe("AuthPayload");
     return email;
   }
-  const signIn = async (email: string, password: string) =>
-    (await postGraphQL(t.graphqlUrl, { query: SIGN_IN, variables: { e: email, p: password } })).json.data.signIn;
+  const signIn = async (email: string, password: string) => (await execute(t.graphqlUrl, SignInDocument, { email, password })).signIn;
 
   it("locks an email for 15 minutes after five wrong passwords, even for the right one, then lets it in", async () => {
     const email = await account();
     for (let i = 0; i < 5; i++) expect((await signIn(email, "wrong password!")).__typename).toBe("InvalidCredentialsError");
-    const locked = await signIn(email, PASSWORD);
-    expect(locked).toMatchObject({ __typename: "TooManySignInAttemptsError", code: "TOO_MANY_ATTEMPTS" });
+    const locked = expectTypename(await signIn(email, PASSWORD), "TooManySignInAttemptsError");
+    expect(locked.code).toBe("TOO_MANY_ATTEMPTS");
     expect(locked.retryAfterSeconds).toBeGreaterThan(14 * 60);
     expect(locked.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
     expect(locked.message).toMatch(/try again in 15 minutes/);
