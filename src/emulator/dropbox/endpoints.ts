@@ -23,6 +23,8 @@ const FAMILY_BY_KEY = {
   upload_session_start: "api",
   upload_session_append_v2: "api",
   upload_session_finish: "api",
+  create_shared_link_with_settings: "api",
+  list_shared_links: "api",
 } as const satisfies Record<string, EndpointFamily>;
 
 export type EndpointKey = keyof typeof FAMILY_BY_KEY;

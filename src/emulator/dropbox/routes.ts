@@ -4,10 +4,11 @@ import { apiHandler, type ApiEndpoint } from "./api/dispatch.js";
 import type { DropboxEmulator } from "./emulator.js";
 import { fileEndpoints } from "./files/file-endpoints.js";
 import { uploadEndpoints } from "./files/upload-endpoints.js";
+import { sharingEndpoints } from "./sharing/sharing-endpoints.js";
 import { AUTHORIZE_PATH, authorizeHandler, DECISION_PATH, decisionHandler } from "./oauth/authorize-endpoint.js";
 import { TOKEN_PATH, tokenHandler } from "./oauth/token-endpoint.js";
 
-const API_ENDPOINTS: readonly ApiEndpoint[] = [...accountEndpoints, ...fileEndpoints, ...uploadEndpoints];
+const API_ENDPOINTS: readonly ApiEndpoint[] = [...accountEndpoints, ...fileEndpoints, ...uploadEndpoints, ...sharingEndpoints];
 
 /**
  * Dropbox's OAuth pages, token endpoint and API on one origin: the server under test

@@ -5,6 +5,7 @@ import { copySettings, type Settings } from "./config.js";
 import { FileTree } from "./files/tree.js";
 import { UploadSessionStore } from "./files/upload-sessions.js";
 import { AuthCodeStore, type CodeGrant } from "./oauth/auth-codes.js";
+import { SharedLinkStore } from "./sharing/shared-links.js";
 import { TokenStore } from "./oauth/token-store.js";
 
 /** Everything mutable about the emulated Dropbox; a reset replaces the whole object. */
@@ -12,6 +13,7 @@ export class DropboxState {
   readonly tokens: TokenStore;
   readonly codes: AuthCodeStore;
   readonly uploads: UploadSessionStore;
+  readonly links: SharedLinkStore;
   readonly consents = new ConsentStore<CodeGrant>();
   readonly faults = new FaultInjector();
   readonly calls = new CallCounter();
@@ -26,6 +28,7 @@ export class DropboxState {
     this.tokens = new TokenStore(clock);
     this.codes = new AuthCodeStore(clock);
     this.uploads = new UploadSessionStore(clock);
+    this.links = new SharedLinkStore(clock);
   }
 
   /** The account's file tree, created empty on first use. */

@@ -53,6 +53,10 @@ export class ArgReader {
     return new ArgReader(this.route, `${this.where}: ${field}`, value);
   }
 
+  optionalObject(field: string): ArgReader | undefined {
+    return this.value[field] === undefined || this.value[field] === null ? undefined : this.object(field);
+  }
+
   /**
    * A tagged union. Dropbox lets void members be written as a bare string ("add")
    * instead of {".tag": "add"}; members with a value must use the object form.

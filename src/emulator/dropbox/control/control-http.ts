@@ -3,6 +3,7 @@ import type { FaultKind } from "../../faults.js";
 import { field, mountControl, OK, type ControlBody as Body, type ControlOperation } from "../../control/json-control.js";
 import type { Decision } from "../oauth/decide.js";
 import type { DropboxEmulatorControl } from "./control.js";
+import type { LinkAudience } from "../sharing/shared-links.js";
 
 export const CONTROL_PREFIX = "/__emulator/dropbox";
 
@@ -57,6 +58,17 @@ function operations(control: DropboxEmulatorControl): ControlOperation[] {
     ],
     ["GET", "/files", (_body, url) => control.listFiles(url.searchParams.get("accountId") ?? "")],
     ["GET", "/upload-sessions", () => control.listUploadSessions()],
+    ["GET", "/shared-links", (_body, url) => control.listSharedLinks(url.searchParams.get("accountId") ?? "")],
+    [
+      "POST",
+      "/shared-links",
+      (body) =>
+        control.createSharedLink(
+          field(body, "accountId", "string"),
+          field(body, "path", "string"),
+          field<LinkAudience | undefined>(body, "audience", "string", true),
+        ),
+    ],
     [
       "PUT",
       "/quota",

@@ -10,6 +10,8 @@ import type { UploadSessionInfo } from "../files/upload-sessions.js";
 import type { IssuedToken } from "../oauth/token-store.js";
 import { ControlError } from "../../control/control-error.js";
 import { storedEntry, type StoredEntry } from "./entries.js";
+import { lowerPath } from "../files/tree.js";
+import { PERSONAL_AUDIENCES, sharedLinkInfo, type LinkAudience, type SharedLinkInfo } from "../sharing/shared-links.js";
 
 export interface PendingConsentInfo {
   requestId: string;
@@ -51,6 +53,12 @@ export interface DropboxEmulatorControl {
   setQuota(accountId: string, bytes: number | null): void;
   /** Lower Dropbox's 150 MiB per-request cap, or how large a file may be to keep its bytes. */
   setUploadLimits(limits: UploadLimits): void;
+  listSharedLinks(accountId: string): SharedLinkInfo[];
+  /**
+   * Shares an existing file or folder as its owner would on dropbox.com, e.g. with other settings
+   * than an app asks for (default: public, view only).
+   */
+  createSharedLink(accountId: string, path: string, audience?: LinkAudience): SharedLinkInfo;
 }
 
 export interface UploadLimits {
@@ -181,6 +189,20 @@ export class DropboxControl implements DropboxEmulatorControl {
     if (limits.storeContentUpToBytes !== undefined) {
       settings.storeContentUpToBytes = byteCount(limits.storeContentUpToBytes, "storeContentUpToBytes");
     }
+  }
+
+  listSharedLinks(accountId: string): SharedLinkInfo[] {
+    const tree = this.emu.state.drive(this.requireAccount(accountId));
+    return this.emu.state.links.list(accountId).map((link) => sharedLinkInfo(link, tree.getById(link.nodeId)));
+  }
+
+  createSharedLink(accountId: string, path: string, audience: LinkAudience = "public"): SharedLinkInfo {
+    const tree = this.emu.state.drive(this.requireAccount(accountId));
+    const node = tree.get(lowerPath(this.requirePath(path)));
+    if (!node) throw new ControlError(`nothing at "${path}"`);
+    if (!PERSONAL_AUDIENCES.includes(audience)) throw new ControlError(`audience must be one of ${PERSONAL_AUDIENCES.join(", ")}`);
+    if (this.emu.state.links.find(accountId, node.id)) throw new ControlError(`"${path}" already has a shared link`);
+    return sharedLinkInfo(this.emu.state.links.create(accountId, node, { audience, access: "viewer" }), node);
   }
 
   private requireAccount(accountId: string): string {

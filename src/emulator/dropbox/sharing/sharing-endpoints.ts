@@ -1,0 +1,88 @@
+import type { ArgReader } from "../api/args.js";
+import type { ApiContext, RpcEndpoint } from "../api/dispatch.js";
+import { lookupError, routeError } from "../api/errors.js";
+import { readPath, resolveParts } from "../files/paths.js";
+import { lowerPath, type TreeNode } from "../files/tree.js";
+import { linkMetadataJson, readLinkSettings } from "./shared-links.js";
+
+/** The file or folder a sharing route's `path` names; LookupError (as the path member) if none. */
+function itemAt(ctx: ApiContext, args: ArgReader): TreeNode {
+  const ref = readPath(args, "path", "get_metadata");
+  if (ref === "malformed") throw lookupError("malformed_path");
+  const tree = ctx.state.drive(ctx.account.accountId);
+  const parts = resolveParts(tree, ref);
+  const node = parts === null ? undefined : tree.get(lowerPath(parts));
+  if (!node) throw lookupError("not_found");
+  return node;
+}
+
+/** Folders containing `node`, innermost first: list_shared_links reports their links too unless direct_only. */
+function ancestors(ctx: ApiContext, node: TreeNode): TreeNode[] {
+  const tree = ctx.state.drive(ctx.account.accountId);
+  const parts = node.pathLower.split("/").slice(1, -1);
+  const found: TreeNode[] = [];
+  for (let depth = parts.length; depth > 0; depth -= 1) {
+    const folder = tree.get(`/${parts.slice(0, depth).join("/")}`);
+    if (folder) found.push(folder);
+  }
+  return found;
+}
+
+export const sharingEndpoints: RpcEndpoint[] = [
+  {
+    style: "rpc",
+    path: "/2/sharing/create_shared_link_with_settings",
+    route: "sharing/create_shared_link_with_settings",
+    key: "create_shared_link_with_settings",
+    scope: "sharing.write",
+    takesArg: true,
+    handle: (ctx, args) => {
+      const node = itemAt(ctx, args);
+      const settings = readLinkSettings(args);
+      const links = ctx.state.links;
+      const existing = links.find(ctx.account.accountId, node.id);
+      if (existing) {
+        // Dropbox describes the existing link only when it already has the settings asked for;
+        // otherwise the caller has to look it up (list_shared_links) and decide.
+        const same = existing.audience === settings.audience && existing.access === settings.access;
+        throw routeError(
+          same ? "shared_link_already_exists/metadata" : "shared_link_already_exists",
+          same
+            ? {
+                ".tag": "shared_link_already_exists",
+                shared_link_already_exists: { ".tag": "metadata", metadata: linkMetadataJson(existing, node) },
+              }
+            : { ".tag": "shared_link_already_exists" },
+        );
+      }
+      return linkMetadataJson(links.create(ctx.account.accountId, node, settings), node);
+    },
+  },
+  {
+    style: "rpc",
+    path: "/2/sharing/list_shared_links",
+    route: "sharing/list_shared_links",
+    key: "list_shared_links",
+    scope: "sharing.read",
+    takesArg: true,
+    handle: (ctx, args) => {
+      // The emulator answers in one page and never hands out a cursor to come back with.
+      if (args.optionalString("cursor") !== undefined) throw routeError("reset", { ".tag": "reset" });
+      const directOnly = args.boolean("direct_only", false);
+      const tree = ctx.state.drive(ctx.account.accountId);
+      const accountId = ctx.account.accountId;
+      let items: TreeNode[];
+      if (args.optionalString("path") === undefined) {
+        items = ctx.state.links.list(accountId).flatMap((link) => tree.getById(link.nodeId) ?? []);
+      } else {
+        const node = itemAt(ctx, args);
+        items = directOnly ? [node] : [node, ...ancestors(ctx, node)];
+      }
+      const links = items.flatMap((node) => {
+        const link = ctx.state.links.find(accountId, node.id);
+        return link ? [linkMetadataJson(link, node)] : [];
+      });
+      return { links, has_more: false };
+    },
+  },
+];
