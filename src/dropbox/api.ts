@@ -11,6 +11,8 @@ export class DropboxApiError extends ProviderHttpError {
     readonly tag: string,
     readonly summary: string,
     retryAfterSeconds: number | null,
+    /** The answer's `error` member, the route's error union (e.g. an existing shared link's metadata). */
+    readonly detail: unknown = undefined,
   ) {
     super("DROPBOX", status, `Dropbox answered ${status} ${summary}`, retryAfterSeconds);
   }
@@ -51,21 +53,26 @@ export async function dropboxRpc<T>(http: DropboxHttp, endpoint: string, accessT
     }
   }
   if (response.status >= 500) throw new ProviderUnavailableError("DROPBOX", `HTTP ${response.status}`);
+  throw dropboxApiError(response, text);
+}
+
+/** Dropbox's error answer (JSON with error_summary and error, or a plain-text 400) as a DropboxApiError. */
+export function dropboxApiError(response: Response, text: string): DropboxApiError {
+  let summary = `http_${response.status}`;
+  let detail: unknown;
+  try {
+    const body = JSON.parse(text) as { error_summary?: unknown; error?: unknown };
+    if (typeof body.error_summary === "string") summary = body.error_summary;
+    detail = body.error;
+  } catch {
+    // A 400 from Dropbox is plain text; the status says enough.
+  }
   const retryAfter = Number(response.headers.get("retry-after"));
-  const summary = errorSummary(text) ?? `http_${response.status}`;
-  throw new DropboxApiError(
+  return new DropboxApiError(
     response.status,
     summary.split("/")[0] ?? summary,
     summary,
     Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+    detail,
   );
-}
-
-function errorSummary(text: string): string | undefined {
-  try {
-    const body = JSON.parse(text) as { error_summary?: unknown };
-    return typeof body.error_summary === "string" ? body.error_summary : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 import { ProviderUnavailableError } from "../oauth/errors.js";
 import type { Fetch } from "../oauth/openid.js";
-import { DropboxApiError } from "./api.js";
+import { dropboxApiError } from "./api.js";
 
 export interface DropboxContentHttp {
   contentUrl: string;
@@ -57,20 +57,7 @@ export async function dropboxContent<T>(
     }
   }
   if (response.status >= 500) throw new ProviderUnavailableError("DROPBOX", `HTTP ${response.status}`);
-  let summary = `http_${response.status}`;
-  let detail: unknown;
-  try {
-    const parsed = JSON.parse(text) as { error_summary?: string; error?: unknown };
-    if (typeof parsed.error_summary === "string") summary = parsed.error_summary;
-    detail = parsed.error;
-  } catch {
-    // A 400 from Dropbox is plain text; the status says enough.
-  }
-  const retryAfter = Number(response.headers.get("retry-after"));
-  throw Object.assign(
-    new DropboxApiError(response.status, summary.split("/")[0] ?? summary, summary, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null),
-    { detail },
-  );
+  throw dropboxApiError(response, text);
 }
 
 function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {

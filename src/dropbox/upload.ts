@@ -154,9 +154,7 @@ function verified(metadata: FileMetadata, expectedHash: string, size: number): U
 
 function incorrectOffset(error: unknown): number | null {
   if (!(error instanceof DropboxApiError) || !error.summary.includes("incorrect_offset")) return null;
-  const detail = (error as DropboxApiError & { detail?: unknown }).detail as
-    | { correct_offset?: unknown; lookup_failed?: { correct_offset?: unknown } }
-    | undefined;
+  const detail = error.detail as { correct_offset?: unknown; lookup_failed?: { correct_offset?: unknown } } | undefined;
   const value = detail?.correct_offset ?? detail?.lookup_failed?.correct_offset;
   return typeof value === "number" ? value : null;
 }
