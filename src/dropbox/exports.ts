@@ -5,6 +5,7 @@ import { NotConnectedError, ProviderNotConfiguredError, ProviderUnavailableError
 import { UserFacingError, ValidationError } from "../schema/errors.js";
 import { DropboxApiError } from "./api.js";
 import { checkName, normalizeFolderPath } from "./paths.js";
+import { publicShareLink } from "./sharing.js";
 import { UploadHashMismatchError, uploadStream } from "./upload.js";
 import { DEFAULT_EXPORT_PATH } from "./provider.js";
 import { REFRESH_WINDOW_MS } from "../oauth/token-refresher.js";
@@ -62,7 +63,7 @@ export async function exportToDropbox(
   loader: IntegrationLoader,
   userId: string,
   file: IncomingFile,
-  options: { folder?: string | null; conflict: ConflictMode },
+  options: { folder?: string | null; conflict: ConflictMode; shareLink?: boolean },
 ): Promise<DropboxExport> {
   const dropbox = services.config.dropbox;
   try {
@@ -83,7 +84,8 @@ export async function exportToDropbox(
     const record = await services.prisma.dropboxExport.create({
       data: { userId, fileName: name.value, targetPath, status: "UPLOADING" },
     });
-    return await runUpload(services, loader, userId, file, record, options.conflict, dropbox);
+    const upload = { conflict: options.conflict, shareLink: options.shareLink ?? false };
+    return await runUpload(services, loader, userId, file, record, upload, dropbox);
   } finally {
     // Whatever happened, let the rest of the request body flow so the response can be sent.
     file.discard();
@@ -96,7 +98,7 @@ async function runUpload(
   userId: string,
   file: IncomingFile,
   record: DropboxExport,
-  conflict: ConflictMode,
+  { conflict, shareLink }: { conflict: ConflictMode; shareLink: boolean },
   dropbox: NonNullable<Services["config"]["dropbox"]>,
 ): Promise<DropboxExport> {
   const { prisma, logger } = services;
@@ -123,6 +125,8 @@ async function runUpload(
         },
       },
     );
+    // Before the record turns COMPLETED, so whoever watches it sees the link with the completion.
+    const share = shareLink ? await shareLinkOrNote(services, loader, userId, record.id, uploaded.path, dropbox) : null;
     const done = await prisma.dropboxExport.update({
       where: { id: record.id },
       data: {
@@ -132,6 +136,7 @@ async function runUpload(
         bytesSent: BigInt(uploaded.size),
         totalBytes: BigInt(uploaded.size),
         completedAt: services.now(),
+        ...share,
       },
     });
     logger.info({ exportId: record.id, bytes: uploaded.size }, "export to Dropbox completed");
@@ -144,6 +149,35 @@ async function runUpload(
     });
     logger.warn({ exportId: record.id, code: failure.code }, "export to Dropbox failed");
     throw new DropboxExportFailedError(failure.code, failure.message, record.id, failure.retryable);
+  }
+}
+
+/**
+ * The file is in Dropbox whatever happens here: a link that cannot be made leaves the export
+ * COMPLETED, without shareUrl and with a note saying so.
+ */
+async function shareLinkOrNote(
+  services: Services,
+  loader: IntegrationLoader,
+  userId: string,
+  exportId: string,
+  path: string,
+  dropbox: NonNullable<Services["config"]["dropbox"]>,
+): Promise<{ shareUrl: string | null; errorMessage: string | null }> {
+  try {
+    const http = { apiUrl: dropbox.apiUrl, fetch: services.fetch, timeoutMs: services.config.providerTimeoutMs };
+    return { shareUrl: await publicShareLink(http, loader, userId, path), errorMessage: null };
+  } catch (error) {
+    // Messages here come from dropboxRpc and the token loader: Dropbox's error summaries, no tokens.
+    services.logger.warn({ exportId, reason: error instanceof Error ? error.message : String(error) }, "export to Dropbox: share link not created");
+    // Connected before share links existed: the token lacks sharing.write until the user reconnects.
+    const missingScope = error instanceof DropboxApiError && error.tag === "missing_scope";
+    return {
+      shareUrl: null,
+      errorMessage: missingScope
+        ? "Uploaded, but the share link could not be created: reconnect Dropbox to allow share links"
+        : "Uploaded, but the share link could not be created",
+    };
   }
 }
 

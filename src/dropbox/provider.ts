@@ -3,13 +3,17 @@ import { createOAuthConfiguration, type Fetch } from "../oauth/openid.js";
 import type { OAuthProvider } from "../oauth/provider.js";
 import { dropboxRpc } from "./api.js";
 
-/** The least Dropbox access the product needs: who the user is, folder listing, file read/write. */
+/** The least Dropbox access the product needs: who the user is, folder listing, file read/write, share links. */
 export const DROPBOX_SCOPES = [
   "account_info.read",
   // list_folder needs it; naming it keeps the grant explicit instead of relying on scope dependencies.
   "files.metadata.read",
   "files.content.read",
   "files.content.write",
+  // exportToDropbox's opt-in public link (create_shared_link_with_settings, and list_shared_links
+  // to find a file's existing link); named both, like files.metadata.read above.
+  "sharing.read",
+  "sharing.write",
 ] as const;
 
 /** Where exports go until the user picks a folder. */

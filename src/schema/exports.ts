@@ -44,6 +44,10 @@ export const DropboxExportType = builder.objectRef<DropboxExport>("DropboxExport
     bytesSent: t.float({ resolve: (e) => Number(e.bytesSent) }),
     totalBytes: t.float({ nullable: true, resolve: (e) => (e.totalBytes === null ? null : Number(e.totalBytes)) }),
     contentHash: t.exposeString("contentHash", { nullable: true, description: "Dropbox content_hash, verified against the bytes sent" }),
+    shareUrl: t.exposeString("shareUrl", {
+      nullable: true,
+      description: "Public view-only Dropbox link, when the export asked for one (shareLink) and it could be made",
+    }),
     errorCode: t.exposeString("errorCode", { nullable: true }),
     errorMessage: t.exposeString("errorMessage", { nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
@@ -81,11 +85,19 @@ builder.mutationField("exportToDropbox", (t) =>
       file: t.arg({ type: "File", required: true }),
       folder: t.arg.string({ required: false, description: "Sub-folder of the export path, e.g. 2026/December" }),
       conflict: t.arg({ type: ConflictEnum, required: false, defaultValue: "AUTORENAME" }),
+      shareLink: t.arg.boolean({
+        required: false,
+        defaultValue: false,
+        description:
+          "Also create a public, view-only Dropbox link to the file (anyone with the link can open it). " +
+          "If the link cannot be made the export still completes, without shareUrl and with a note in errorMessage",
+      }),
     },
     resolve: (_root, args, ctx) =>
       exportToDropbox(ctx.services, ctx.integrations, ctx.viewer!.id, args.file, {
         folder: args.folder,
         conflict: args.conflict ?? "AUTORENAME",
+        shareLink: args.shareLink ?? false,
       }),
   }),
 );
