@@ -89,7 +89,7 @@ describe.each(databaseModes())("Dropbox connect flow (%s database)", (mode) => {
     expect(await stack.server.server.database.prisma.integration.count({ where: { userId: user.id } })).toBe(1);
   });
 
-  it("asks Dropbox for PKCE S256, offline access and the minimal scopes", async () => {
+  it("asks Dropbox for PKCE S256, offline access and exactly the scopes the product uses", async () => {
     const user = await signUpUser(stack.server);
     const url = new URL(await authorizationUrl(stack.server, user));
     expect(url.origin + url.pathname).toBe(`${stack.emulator.url}/oauth2/authorize`);
@@ -99,7 +99,14 @@ describe.each(databaseModes())("Dropbox connect flow (%s database)", (mode) => {
     expect(url.searchParams.get("response_type")).toBe("code");
     expect(url.searchParams.get("redirect_uri")).toBe(`${stack.server.url}/users/dropbox/callback`);
     expect(url.searchParams.get("scope")!.split(" ").sort()).toEqual(
-      ["account_info.read", "files.content.read", "files.content.write", "files.metadata.read"].sort(),
+      [
+        "account_info.read",
+        "files.content.read",
+        "files.content.write",
+        "files.metadata.read",
+        "sharing.read",
+        "sharing.write",
+      ].sort(),
     );
     const state = url.searchParams.get("state")!;
     // Only a hash of the state is stored, with a 10-minute expiry.
