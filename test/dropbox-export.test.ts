@@ -136,6 +136,8 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     ["reset", {}],
     ["rate_limited", { retryAfterSeconds: 1 }],
     ["unauthorized", {}],
+    // Dropbox stored the chunk but the answer was lost: the retry gets incorrect_offset and resumes.
+    ["lost_response", {}],
   ] as const)("recovers from %s during an append and completes", async (kind, extra) => {
     const bytes = randomBytes(9 * MiB);
     const before = counts();
@@ -143,6 +145,10 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     expect(exported(await upload(bytes, `faulty-${kind}.mp3`))).toMatchObject({ status: "COMPLETED", contentHash: dropboxHash(bytes) });
     expect(delta(before, "upload_session_append_v2")).toBe(3); // 2 chunks after start + 1 retry
     if (kind === "unauthorized") expect(delta(before, "token:refresh_token")).toBe(1);
+    if (kind === "lost_response") {
+      const file = stack.emulator.dropbox.listFiles(ALICE).find((f) => f.name === "faulty-lost_response.mp3");
+      expect(file?.size).toBe(bytes.length); // the chunk was not sent twice
+    }
   });
 
   it("refreshes a token that expires mid-upload and carries on", async () => {

@@ -7,6 +7,7 @@ export const FAULT_KINDS = [
   "unauthorized",
   "rate_limited",
   "reset",
+  "lost_response",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

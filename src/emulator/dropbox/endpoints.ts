@@ -34,7 +34,7 @@ export const ENDPOINT_KEYS = Object.keys(FAMILY_BY_KEY) as EndpointKey[];
 const FAULTS_BY_FAMILY: Record<EndpointFamily, readonly FaultKind[]> = {
   authorize: ["http500", "timeout", "malformed", "rate_limited", "reset"],
   token: ["http500", "timeout", "malformed", "invalid_grant", "rate_limited", "reset"],
-  api: ["http500", "timeout", "malformed", "unauthorized", "rate_limited", "reset"],
+  api: ["http500", "timeout", "malformed", "unauthorized", "rate_limited", "reset", "lost_response"],
 };
 
 /** The fault kinds an endpoint key supports; undefined for an unknown key. */

@@ -123,13 +123,19 @@ export function apiHandler(emu: DropboxEmulator, endpoint: ApiEndpoint): RouteHa
     const state = emu.state;
     state.calls.record(endpoint.key);
     const fault = state.faults.take([endpoint.key]);
-    if (fault) return respondWithFault(fault, "api", req, res);
+    // lost_response: the request takes effect but its answer never arrives (a connection dropped
+    // after Dropbox committed it), so the client's retry meets Dropbox's view of the state.
+    if (fault && fault.kind !== "lost_response") return respondWithFault(fault, "api", req, res);
     try {
       const ctx = authenticate(emu, req, endpoint);
       const result =
         endpoint.style === "rpc"
           ? await runRpc(ctx, req, endpoint)
           : await endpoint.handle(ctx, readUploadArgs(req, url, endpoint), req);
+      if (fault) {
+        req.socket.destroy();
+        return;
+      }
       sendJson(res, 200, result);
     } catch (error) {
       if (!(error instanceof DropboxApiError)) throw error;
