@@ -1,5 +1,5 @@
-import { ProviderUnavailableError } from "../oauth/errors.js";
 import type { Fetch } from "../oauth/openid.js";
+import { callProvider, retryAfterSeconds } from "../oauth/provider-call.js";
 import { ProviderHttpError } from "../oauth/provider-http-error.js";
 
 /** A Dropbox API error answer: 401 auth errors, 409 route errors (`error_summary` tags), 429. */
@@ -28,32 +28,22 @@ export interface DropboxHttp {
  * Calls a Dropbox RPC endpoint. Network failures, timeouts, 5xx and unparseable answers become
  * ProviderUnavailableError; Dropbox's own error answers become DropboxApiError.
  */
-export async function dropboxRpc<T>(http: DropboxHttp, endpoint: string, accessToken: string, args: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await http.fetch(`${http.apiUrl}/2/${endpoint}`, {
+export function dropboxRpc<T>(http: DropboxHttp, endpoint: string, accessToken: string, args: unknown): Promise<T> {
+  return callProvider<T>(
+    "DROPBOX",
+    http.fetch,
+    `${http.apiUrl}/2/${endpoint}`,
+    {
       method: "POST",
       headers: {
         authorization: `Bearer ${accessToken}`,
         ...(args === undefined ? {} : { "content-type": "application/json" }),
       },
       body: args === undefined ? undefined : JSON.stringify(args),
-      signal: AbortSignal.timeout(http.timeoutMs),
-    });
-  } catch (error) {
-    const timedOut = (error as Error).name === "TimeoutError";
-    throw new ProviderUnavailableError("DROPBOX", timedOut ? "request timed out" : "network error");
-  }
-  const text = await response.text().catch(() => "");
-  if (response.ok) {
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new ProviderUnavailableError("DROPBOX", "malformed response");
-    }
-  }
-  if (response.status >= 500) throw new ProviderUnavailableError("DROPBOX", `HTTP ${response.status}`);
-  throw dropboxApiError(response, text);
+    },
+    http.timeoutMs,
+    dropboxApiError,
+  );
 }
 
 /** Dropbox's error answer (JSON with error_summary and error, or a plain-text 400) as a DropboxApiError. */
@@ -67,12 +57,6 @@ export function dropboxApiError(response: Response, text: string): DropboxApiErr
   } catch {
     // A 400 from Dropbox is plain text; the status says enough.
   }
-  const retryAfter = Number(response.headers.get("retry-after"));
-  return new DropboxApiError(
-    response.status,
-    summary.split("/")[0] ?? summary,
-    summary,
-    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
-    detail,
-  );
+  const retryAfter = retryAfterSeconds(response);
+  return new DropboxApiError(response.status, summary.split("/")[0] ?? summary, summary, retryAfter || null, detail);
 }

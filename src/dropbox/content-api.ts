@@ -1,5 +1,5 @@
-import { ProviderUnavailableError } from "../oauth/errors.js";
 import type { Fetch } from "../oauth/openid.js";
+import { callProvider } from "../oauth/provider-call.js";
 import { dropboxApiError } from "./api.js";
 
 export interface DropboxContentHttp {
@@ -25,39 +25,23 @@ export async function dropboxContent<T>(
   arg: unknown,
   body: Uint8Array,
 ): Promise<T> {
-  let response: Response;
-  try {
-    const init: RequestInit & { duplex: "half" } = {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${accessToken}`,
-        "content-type": "application/octet-stream",
-        "dropbox-api-arg": headerSafeJson(arg),
-        // Declared, so the streamed body below still goes out with a length rather than chunked.
-        "content-length": String(body.length),
-      },
-      // fetch (undici) copies a Uint8Array body before sending it, while a stream's chunks go to
-      // the socket as they are: per 8 MiB chunk, one copy and 8 MiB of garbage fewer.
-      body: streamOf(body),
-      duplex: "half",
-      // Time allowed grows with the chunk: 10 s plus a floor of 1 MiB/s.
-      signal: AbortSignal.timeout(http.timeoutMs + Math.ceil(body.length / 1024)),
-    };
-    response = await http.fetch(`${http.contentUrl}/2/${endpoint}`, init);
-  } catch (error) {
-    const timedOut = (error as Error).name === "TimeoutError";
-    throw new ProviderUnavailableError("DROPBOX", timedOut ? "upload timed out" : "connection lost during upload");
-  }
-  const text = await response.text().catch(() => "");
-  if (response.ok) {
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new ProviderUnavailableError("DROPBOX", "malformed response");
-    }
-  }
-  if (response.status >= 500) throw new ProviderUnavailableError("DROPBOX", `HTTP ${response.status}`);
-  throw dropboxApiError(response, text);
+  const init: RequestInit & { duplex: "half" } = {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      "content-type": "application/octet-stream",
+      "dropbox-api-arg": headerSafeJson(arg),
+      // Declared, so the streamed body below still goes out with a length rather than chunked.
+      "content-length": String(body.length),
+    },
+    // fetch (undici) copies a Uint8Array body before sending it, while a stream's chunks go to
+    // the socket as they are: per 8 MiB chunk, one copy and 8 MiB of garbage fewer.
+    body: streamOf(body),
+    duplex: "half",
+  };
+  // Time allowed grows with the chunk: the base timeout plus a floor of 1 MiB/s.
+  const timeoutMs = http.timeoutMs + Math.ceil(body.length / 1024);
+  return callProvider<T>("DROPBOX", http.fetch, `${http.contentUrl}/2/${endpoint}`, init, timeoutMs, dropboxApiError);
 }
 
 function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {

@@ -1,5 +1,5 @@
-import { ProviderUnavailableError } from "../oauth/errors.js";
 import type { Fetch } from "../oauth/openid.js";
+import { callProvider, retryAfterSeconds } from "../oauth/provider-call.js";
 import { ProviderHttpError } from "../oauth/provider-http-error.js";
 
 export interface SpotifyHttp {
@@ -25,33 +25,25 @@ export class SpotifyApiError extends ProviderHttpError {
  */
 export async function spotifyGet<T>(http: SpotifyHttp, path: string, accessToken: string): Promise<T> {
   const sleep = http.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  for (let attempt = 1; ; attempt++) {
-    let response: Response;
-    try {
-      response = await http.fetch(`${http.apiUrl}${path}`, {
-        headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" },
-        signal: AbortSignal.timeout(http.timeoutMs),
-      });
-    } catch (error) {
-      const timedOut = (error as Error).name === "TimeoutError";
-      throw new ProviderUnavailableError("SPOTIFY", timedOut ? "request timed out" : "network error");
-    }
-    const text = await response.text().catch(() => "");
-    if (response.ok) {
-      try {
-        return JSON.parse(text) as T;
-      } catch {
-        throw new ProviderUnavailableError("SPOTIFY", "malformed response");
-      }
-    }
-    if (response.status >= 500) throw new ProviderUnavailableError("SPOTIFY", `HTTP ${response.status}`);
-    const retryAfterHeader = Number(response.headers.get("retry-after"));
-    const retryAfter = Number.isFinite(retryAfterHeader) && retryAfterHeader >= 0 ? retryAfterHeader : null;
-    if (response.status === 429 && attempt === 1 && retryAfter !== null && retryAfter <= MAX_INLINE_RETRY_AFTER_SECONDS) {
-      await sleep(retryAfter * 1000);
-      continue;
-    }
-    throw new SpotifyApiError(response.status, errorMessage(text), response.status === 429 ? (retryAfter ?? 1) : null);
+  const get = () =>
+    callProvider<T>(
+      "SPOTIFY",
+      http.fetch,
+      `${http.apiUrl}${path}`,
+      { headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" } },
+      http.timeoutMs,
+      (response, text) => {
+        const retryAfter = retryAfterSeconds(response);
+        return new SpotifyApiError(response.status, errorMessage(text), response.status === 429 ? (retryAfter ?? 1) : null);
+      },
+    );
+  try {
+    return await get();
+  } catch (error) {
+    const waitSeconds = error instanceof SpotifyApiError && error.status === 429 ? error.retryAfterSeconds : null;
+    if (waitSeconds === null || waitSeconds > MAX_INLINE_RETRY_AFTER_SECONDS) throw error;
+    await sleep(waitSeconds * 1000);
+    return get();
   }
 }
 
