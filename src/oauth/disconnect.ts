@@ -38,9 +38,7 @@ export async function disconnectIntegration(
     revoked = true; // the provider already refused the grant
   } else if (!provider) {
     failure = `${name} is not configured on this server, so access could not be revoked there`;
-  } else if (!provider.revoke) {
-    failure = null;
-  } else {
+  } else if (provider.revoke) {
     try {
       await loader.withAccessToken(userId, providerId, (token) => provider.revoke!(token));
       revoked = true;

@@ -1,10 +1,8 @@
 import { createServer } from "node:net";
-import { print } from "graphql";
 import { startProviderEmulator, type RunningEmulator } from "../../src/emulator/index.js";
 import { startTestServer, type TestServer } from "./server.js";
 import type { ServerOptions } from "../../src/server.js";
 import type { DatabaseMode, TestDatabase } from "./database.js";
-import { postGraphQL } from "./graphql.js";
 import { execute, expectTypename, typedClient, type TypedClient } from "./typed.js";
 import {
   IntegrationsDocument,
@@ -124,18 +122,6 @@ export function clientOf(server: TestServer, user: TestUser | null): TypedClient
  * Raw query text over fetch, throwing on errors. Tests use the typed documents (clientOf, execute);
  * this stays for callers that have not moved to them yet.
  */
-export async function gql(server: TestServer, user: TestUser | null, query: string, variables: Record<string, unknown> = {}) {
-  const res = await postGraphQL(server.graphqlUrl, { query, variables }, user ? { authorization: `Bearer ${user.token}` } : {});
-  if (res.status !== 200 || res.json.errors) throw new Error(`GraphQL failed: ${res.status} ${res.text}`);
-  return res.json.data;
-}
-
-/** The text of StartDropboxConnect (test/operations/integrations.graphql). */
-export const START_CONNECT = print(StartDropboxConnectDocument);
-
-/** The text of Integrations (test/operations/integrations.graphql). */
-export const INTEGRATIONS = print(IntegrationsDocument);
-
 /** Follows a redirect chain by hand (like a browser would), carrying only the given cookie to our server. */
 export async function follow(url: string, cookie?: string): Promise<{ status: number; location: string | null }> {
   const res = await fetch(url, { redirect: "manual", headers: cookie ? { cookie } : {} });
