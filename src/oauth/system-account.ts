@@ -6,8 +6,15 @@ import type { PrismaClient } from "../db/database.js";
  */
 export const SYSTEM_USER_EMAIL = "system@quizzical-beats.invalid";
 
+/** Once the system user exists its id never changes, so catalog requests stop asking for it. */
+const knownIds = new WeakMap<PrismaClient, string>();
+
 export async function findSystemUserId(prisma: PrismaClient): Promise<string | null> {
-  return (await prisma.user.findUnique({ where: { email: SYSTEM_USER_EMAIL }, select: { id: true } }))?.id ?? null;
+  const known = knownIds.get(prisma);
+  if (known) return known;
+  const id = (await prisma.user.findUnique({ where: { email: SYSTEM_USER_EMAIL }, select: { id: true } }))?.id ?? null;
+  if (id) knownIds.set(prisma, id);
+  return id;
 }
 
 export async function ensureSystemUserId(prisma: PrismaClient): Promise<string> {
