@@ -9,8 +9,9 @@
  * /proc/<pid>/status (Linux). Environment: BENCH_BYTES shrinks the run ("64MiB", "200m" or a
  * byte count); BENCH_ROUNDS (default 3) is how many direct/through-server pairs to run, the
  * ratio reported being their median; DROPBOX_UPLOAD_CHUNK_BYTES (default 8 MiB) goes to the
- * server and sizes the direct upload's requests the same way. Always exits 0 once it has
- * measured: it reports, it does not gate.
+ * server and sizes the direct upload's requests the same way; BENCH_SERVER_FLAGS adds Node flags
+ * to the server (e.g. "--cpu-prof"), which otherwise runs with those of `npm start`. Always exits
+ * 0 once it has measured: it reports, it does not gate.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -22,6 +23,7 @@ import { createServer } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startNodeFlags } from "../scripts/start-flags.js";
 import { dropboxContent } from "../src/dropbox/content-api.js";
 
 const MiB = 1024 * 1024;
@@ -405,7 +407,8 @@ async function main(): Promise<void> {
       // buffers instead of crediting the upload with memory freed earlier and still counted.
       MALLOC_MMAP_THRESHOLD_: String(128 * 1024),
     };
-    const server = await startChild("./server-process.ts", serverEnv, ["--expose-gc"]);
+    const serverFlags = ["--expose-gc", ...startNodeFlags(), ...(process.env.BENCH_SERVER_FLAGS?.split(" ").filter(Boolean) ?? [])];
+    const server = await startChild("./server-process.ts", serverEnv, serverFlags);
     children.push(server);
 
     const sessionToken = await signUpAndConnect(server.url);

@@ -3,12 +3,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { startNodeFlags } from "../scripts/start-flags.js";
 import { freePort } from "./support/dropbox.js";
 import { execute, expectTypename } from "./support/typed.js";
 import { MeDocument, SignUpDocument } from "./generated/graphql/graphql.js";
 
 function startProcess(dataDir: string, port: number): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  return spawn(process.execPath, [...startNodeFlags(), "--import", "tsx", "src/main.ts"], {
     env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" },
     stdio: "ignore",
   });
