@@ -124,6 +124,18 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     expect(fileAt(result.finalPath!)).toMatchObject({ size: bytes.length, contentHash: dropboxHash(bytes) });
   });
 
+  it("sends a file of exactly one chunk through a session it finishes empty", async () => {
+    const bytes = randomBytes(4 * MiB);
+    const before = counts();
+    const result = exportOf(await upload(bytes, "exact.bin"));
+    expect(result).toMatchObject({ status: "COMPLETED", bytesSent: bytes.length, contentHash: dropboxHash(bytes) });
+    expect(delta(before, "upload")).toBe(0);
+    expect(delta(before, "upload_session_start")).toBe(1);
+    expect(delta(before, "upload_session_append_v2")).toBe(0);
+    expect(delta(before, "upload_session_finish")).toBe(1);
+    expect(fileAt(result.finalPath!)).toMatchObject({ size: bytes.length, contentHash: dropboxHash(bytes) });
+  });
+
   it("autorenames by default and overwrites when asked", async () => {
     const first = exportOf(await upload(new TextEncoder().encode("v1"), "sheet.pdf"));
     const second = exportOf(await upload(new TextEncoder().encode("v2"), "sheet.pdf"));

@@ -43,9 +43,10 @@ interface FileMetadata {
 }
 
 /**
- * Streams `source` to Dropbox without holding more than one chunk in memory. A file that fits
- * in the first chunk is sent with one /2/files/upload; anything larger goes through an upload
- * session (start with the first chunk, append_v2, finish). Retries transient failures with
+ * Streams `source` to Dropbox holding at most two chunks in memory (one being sent while the
+ * next is read). A file shorter than a chunk is sent with one /2/files/upload; anything else goes
+ * through an upload session (started with the first chunk as soon as it is read, append_v2 for
+ * the others, finish). Retries transient failures with
  * backoff, resumes from the offset Dropbox reports after incorrect_offset, honours Retry-After,
  * and checks Dropbox's content_hash against the bytes sent.
  */
@@ -83,27 +84,23 @@ export async function uploadStream(source: AsyncIterable<Uint8Array>, target: Up
   }
 
   const chunks = readChunks(source, deps.chunkBytes)[Symbol.asyncIterator]();
-  const first = await chunks.next();
-  const firstChunk = first.done ? new Uint8Array(0) : first.value;
-  let next: IteratorResult<Uint8Array> = first.done ? first : await chunks.next();
+  let next = await chunks.next();
 
-  if (next.done) {
+  // readChunks yields a short chunk only at the end of the file: a file that ends within the
+  // first chunk takes one request. A full first chunk starts a session at once, before knowing
+  // whether more follows (a file of exactly one chunk then finishes the session empty).
+  if (next.done || next.value.length < deps.chunkBytes) {
+    const whole = next.done ? new Uint8Array(0) : next.value;
     const [, metadata] = await Promise.all([
-      hasher.update(firstChunk),
-      send((t) => dropboxContent<FileMetadata>(deps.http, "files/upload", t, commit, firstChunk)),
+      hasher.update(whole),
+      send((t) => dropboxContent<FileMetadata>(deps.http, "files/upload", t, commit, whole)),
     ]);
-    await deps.onProgress?.(firstChunk.length);
-    return verified(metadata!, await hasher.digest(), firstChunk.length);
+    await deps.onProgress?.(whole.length);
+    return verified(metadata!, await hasher.digest(), whole.length);
   }
 
-  const [, started] = await Promise.all([
-    hasher.update(firstChunk),
-    send((t) => dropboxContent<{ session_id: string }>(deps.http, "files/upload_session/start", t, { close: false }, firstChunk)),
-  ]);
-  const sessionId = started!.session_id;
-  let offset = firstChunk.length;
-  await deps.onProgress?.(offset);
-
+  let sessionId: string | null = null;
+  let offset = 0;
   while (!next.done) {
     const chunk = next.value;
     // Read the next chunk from the client while this one goes to Dropbox: otherwise the two
@@ -111,16 +108,30 @@ export async function uploadStream(source: AsyncIterable<Uint8Array>, target: Up
     const reading = chunks.next();
     // If the send below fails, `reading` is never awaited; its own failure no longer matters then.
     reading.catch(() => undefined);
-    const chunkStart = offset;
-    let confirmed = 0;
     const hashing = hasher.update(chunk);
-    const sending = send(
+    const sending = sessionId === null ? startSession(chunk) : append(sessionId, offset, chunk);
+    await Promise.all([hashing, sending]);
+    offset += chunk.length;
+    await deps.onProgress?.(offset);
+    next = await reading;
+  }
+
+  async function startSession(chunk: Uint8Array): Promise<void> {
+    const started = await send((t) =>
+      dropboxContent<{ session_id: string }>(deps.http, "files/upload_session/start", t, { close: false }, chunk),
+    );
+    sessionId = started!.session_id;
+  }
+
+  async function append(session: string, chunkStart: number, chunk: Uint8Array): Promise<void> {
+    let confirmed = 0;
+    await send(
       (t) =>
         dropboxContent<unknown>(
           deps.http,
           "files/upload_session/append_v2",
           t,
-          { cursor: { session_id: sessionId, offset: chunkStart + confirmed }, close: false },
+          { cursor: { session_id: session, offset: chunkStart + confirmed }, close: false },
           chunk.subarray(confirmed),
         ),
       (correct) => {
@@ -132,10 +143,6 @@ export async function uploadStream(source: AsyncIterable<Uint8Array>, target: Up
         return confirmed === chunk.length ? "done" : "retry";
       },
     );
-    await Promise.all([hashing, sending]);
-    offset += chunk.length;
-    await deps.onProgress?.(offset);
-    next = await reading;
   }
 
   const metadata = (await send((t) =>
