@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { Services } from "../context.js";
 import type { DropboxExport } from "../generated/prisma/client.js";
 import type { IntegrationLoader } from "../oauth/integration-loader.js";
@@ -6,6 +7,7 @@ import { UserFacingError, ValidationError } from "../schema/errors.js";
 import { DropboxApiError } from "./api.js";
 import { checkName, normalizeFolderPath } from "./paths.js";
 import { publicShareLink } from "./sharing.js";
+import { UploadInterruptedError } from "./chunk-reader.js";
 import { UploadHashMismatchError, uploadStream } from "./upload.js";
 import { DEFAULT_EXPORT_PATH } from "./provider.js";
 import { REFRESH_WINDOW_MS } from "../oauth/token-refresher.js";
@@ -14,7 +16,8 @@ import { REFRESH_WINDOW_MS } from "../oauth/token-refresher.js";
 export interface IncomingFile {
   name: string;
   type: string;
-  stream(): AsyncIterable<Uint8Array>;
+  /** The file's bytes; a client that goes away fails the stream with UploadInterruptedError. */
+  stream(): Readable;
   /** Reads and discards whatever is left, so the request can complete. */
   discard(): void;
 }
@@ -204,9 +207,4 @@ function describeFailure(error: unknown): { code: string; message: string; retry
     return { code: "INTERRUPTED", message: "The upload was interrupted before the file was complete; nothing was saved", retryable: true };
   }
   return { code: "INTERNAL", message: "The export failed unexpectedly", retryable: true };
-}
-
-/** The client's request ended before the whole file arrived. */
-export class UploadInterruptedError extends Error {
-  override name = "UploadInterruptedError";
 }

@@ -1,6 +1,8 @@
+import type { Readable } from "node:stream";
 import { ProviderUnavailableError } from "../oauth/errors.js";
 import { DropboxApiError } from "./api.js";
 import { dropboxContent, type DropboxContentHttp } from "./content-api.js";
+import { readChunks } from "./chunk-reader.js";
 import { DropboxContentHasher } from "./content-hash.js";
 
 
@@ -50,7 +52,7 @@ interface FileMetadata {
  * backoff, resumes from the offset Dropbox reports after incorrect_offset, honours Retry-After,
  * and checks Dropbox's content_hash against the bytes sent.
  */
-export async function uploadStream(source: AsyncIterable<Uint8Array>, target: UploadTarget, deps: UploadDeps): Promise<UploadedFile> {
+export async function uploadStream(source: Readable, target: UploadTarget, deps: UploadDeps): Promise<UploadedFile> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxAttempts = deps.maxAttempts ?? 5;
   const maxRetryAfter = deps.maxRetryAfterSeconds ?? 60;
@@ -83,44 +85,59 @@ export async function uploadStream(source: AsyncIterable<Uint8Array>, target: Up
     }
   }
 
-  const chunks = readChunks(source, deps.chunkBytes)[Symbol.asyncIterator]();
-  let next = await chunks.next();
+  const chunks = readChunks(source, deps.chunkBytes);
+  try {
+    let next = await chunks.next();
 
-  // readChunks yields a short chunk only at the end of the file: a file that ends within the
-  // first chunk takes one request. A full first chunk starts a session at once, before knowing
-  // whether more follows (a file of exactly one chunk then finishes the session empty).
-  if (next.done || next.value.length < deps.chunkBytes) {
-    const whole = next.done ? new Uint8Array(0) : next.value;
-    const [, metadata] = await Promise.all([
-      hasher.update(whole),
-      send((t) => dropboxContent<FileMetadata>(deps.http, "files/upload", t, commit, whole)),
-    ]);
-    await deps.onProgress?.(whole.length);
-    return verified(metadata!, await hasher.digest(), whole.length);
+    // readChunks returns a short chunk only at the end of the file: a file that ends within the
+    // first chunk takes one request. A full first chunk starts a session at once, before knowing
+    // whether more follows (a file of exactly one chunk then finishes the session empty).
+    if (next === null || next.length < deps.chunkBytes) {
+      const whole = next ?? new Uint8Array(0);
+      const [, metadata] = await Promise.all([
+        hasher.update(whole),
+        send((t) => dropboxContent<FileMetadata>(deps.http, "files/upload", t, commit, whole)),
+      ]);
+      await deps.onProgress?.(whole.length);
+      return verified(metadata!, await hasher.digest(), whole.length);
+    }
+
+    let sessionId: string | null = null;
+    let offset = 0;
+    while (next !== null) {
+      const chunk: Uint8Array = next;
+      // Read the next chunk from the client while this one goes to Dropbox: otherwise the two
+      // transfers take turns and the upload runs at well under half the slower one's speed.
+      const reading = chunks.next();
+      // If the send below fails, `reading` is never awaited; its own failure no longer matters then.
+      reading.catch(() => undefined);
+      const hashing = hasher.update(chunk);
+      const sending: Promise<void> = sessionId === null ? startSession(chunk).then((id) => void (sessionId = id)) : append(sessionId, offset, chunk);
+      await Promise.all([hashing, sending]);
+      offset += chunk.length;
+      await deps.onProgress?.(offset);
+      next = await reading;
+    }
+
+    const metadata = (await send((t) =>
+      dropboxContent<FileMetadata>(
+        deps.http,
+        "files/upload_session/finish",
+        t,
+        { cursor: { session_id: sessionId, offset }, commit },
+        new Uint8Array(0),
+      ),
+    ))!;
+    return verified(metadata, await hasher.digest(), offset);
+  } finally {
+    chunks.stop();
   }
 
-  let sessionId: string | null = null;
-  let offset = 0;
-  while (!next.done) {
-    const chunk = next.value;
-    // Read the next chunk from the client while this one goes to Dropbox: otherwise the two
-    // transfers take turns and the upload runs at well under half the slower one's speed.
-    const reading = chunks.next();
-    // If the send below fails, `reading` is never awaited; its own failure no longer matters then.
-    reading.catch(() => undefined);
-    const hashing = hasher.update(chunk);
-    const sending = sessionId === null ? startSession(chunk) : append(sessionId, offset, chunk);
-    await Promise.all([hashing, sending]);
-    offset += chunk.length;
-    await deps.onProgress?.(offset);
-    next = await reading;
-  }
-
-  async function startSession(chunk: Uint8Array): Promise<void> {
+  async function startSession(chunk: Uint8Array): Promise<string> {
     const started = await send((t) =>
       dropboxContent<{ session_id: string }>(deps.http, "files/upload_session/start", t, { close: false }, chunk),
     );
-    sessionId = started!.session_id;
+    return started!.session_id;
   }
 
   async function append(session: string, chunkStart: number, chunk: Uint8Array): Promise<void> {
@@ -144,17 +161,6 @@ export async function uploadStream(source: AsyncIterable<Uint8Array>, target: Up
       },
     );
   }
-
-  const metadata = (await send((t) =>
-    dropboxContent<FileMetadata>(
-      deps.http,
-      "files/upload_session/finish",
-      t,
-      { cursor: { session_id: sessionId, offset }, commit },
-      new Uint8Array(0),
-    ),
-  ))!;
-  return verified(metadata, await hasher.digest(), offset);
 }
 
 function verified(metadata: FileMetadata, expectedHash: string, size: number): UploadedFile {
@@ -169,39 +175,4 @@ function incorrectOffset(error: unknown): number | null {
   const detail = error.detail as { correct_offset?: unknown; lookup_failed?: { correct_offset?: unknown } } | undefined;
   const value = detail?.correct_offset ?? detail?.lookup_failed?.correct_offset;
   return typeof value === "number" ? value : null;
-}
-
-/**
- * Regroups a byte stream into chunks of exactly `size` bytes (the last may be shorter). The
- * chunks take turns in two buffers allocated once: a fresh buffer per chunk costs a page-faulting
- * allocation and, over a 1 GiB upload, enough garbage to keep the collector busy. So a chunk stays
- * intact while the next one is read (uploadStream sends and hashes one while reading the next),
- * and is overwritten by the one after that. The buffers are shared memory so that the content
- * hash can be computed on a worker thread without copying them.
- */
-export async function* readChunks(source: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
-  const allocate = () => Buffer.from(new SharedArrayBuffer(size));
-  let buffer: Buffer = allocate();
-  const buffers: Buffer[] = [buffer];
-  let turn = 0;
-  let filled = 0;
-  for await (const piece of source) {
-    let offset = 0;
-    while (offset < piece.length) {
-      const take = Math.min(size - filled, piece.length - offset);
-      // Buffer#fill with a buffer of the fill's length is a plain memcpy; TypedArray#set into
-      // shared memory takes V8's word-by-word path, which cost twice the CPU here.
-      buffer.fill(piece.subarray(offset, offset + take), filled, filled + take);
-      filled += take;
-      offset += take;
-      if (filled === size) {
-        yield buffer;
-        turn ^= 1;
-        // The second buffer only once the file turns out to need it: small files cost one.
-        buffer = buffers[turn] ??= allocate();
-        filled = 0;
-      }
-    }
-  }
-  if (filled > 0) yield buffer.subarray(0, filled);
 }

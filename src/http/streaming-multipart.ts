@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { Busboy } from "@fastify/busboy";
+import { UploadInterruptedError } from "../dropbox/chunk-reader.js";
 import type { IncomingFile } from "../dropbox/exports.js";
-import { UploadInterruptedError } from "../dropbox/exports.js";
 import { sendJson } from "./respond.js";
 import { registerUpload, STREAMING_UPLOAD_KEY } from "./upload-registry.js";
 
@@ -127,14 +127,7 @@ function incomingFile(stream: Readable, name: string, type: string, req: Incomin
   return {
     name,
     type,
-    async *stream() {
-      try {
-        for await (const chunk of stream) yield chunk as Uint8Array;
-      } catch (error) {
-        throw error instanceof UploadInterruptedError ? error : new UploadInterruptedError((error as Error).message);
-      }
-      if ((stream as Readable & { truncated?: boolean }).truncated) throw new UploadInterruptedError("file truncated");
-    },
+    stream: () => stream,
     discard() {
       if (!stream.destroyed) stream.resume();
     },
