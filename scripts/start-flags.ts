@@ -6,6 +6,8 @@ import { readFileSync } from "node:fs";
  * as it is deployed.
  */
 export function startNodeFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { scripts: { start: string } };
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    scripts: { start: string };
+  };
   return pkg.scripts.start.split(/\s+/).filter((arg) => arg.startsWith("--"));
 }

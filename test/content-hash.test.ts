@@ -1,17 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { DropboxContentHasher } from "../src/dropbox/content-hash.js";
+import { dropboxContentHash } from "./support/dropbox-hash.js";
 
 const MiB = 1024 * 1024;
-
-/** Dropbox's definition, written out: SHA-256 over the SHA-256 of each 4 MiB block. */
-function reference(bytes: Uint8Array): string {
-  const overall = createHash("sha256");
-  for (let offset = 0; offset < bytes.length; offset += 4 * MiB) {
-    overall.update(createHash("sha256").update(bytes.subarray(offset, offset + 4 * MiB)).digest());
-  }
-  return overall.digest("hex");
-}
 
 function inSharedMemory(bytes: Uint8Array): Uint8Array {
   const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
@@ -46,15 +38,15 @@ describe("DropboxContentHasher", () => {
     ["64 KiB socket-sized pieces", [64 * 1024]],
   ])("gives Dropbox's hash whatever the split: %s", async (_name, sizes) => {
     // Shared memory goes to the worker thread, ordinary buffers are hashed on the event loop.
-    expect(await hashInPieces(bytes, sizes)).toBe(reference(bytes));
-    expect(await hashInPieces(inSharedMemory(bytes), sizes)).toBe(reference(bytes));
+    expect(await hashInPieces(bytes, sizes)).toBe(dropboxContentHash(bytes));
+    expect(await hashInPieces(inSharedMemory(bytes), sizes)).toBe(dropboxContentHash(bytes));
   });
 
   it("has read shared memory by the time update settles, so the caller may then reuse it", async () => {
     const chunk = inSharedMemory(bytes.subarray(0, 8 * MiB));
     const hasher = new DropboxContentHasher();
     await hasher.update(chunk);
-    const expected = reference(chunk);
+    const expected = dropboxContentHash(chunk);
     chunk.fill(0);
     expect(await hasher.digest()).toBe(expected);
   });
@@ -62,8 +54,11 @@ describe("DropboxContentHasher", () => {
   it("hashes many blocks at once without mixing up their order", async () => {
     const shared = inSharedMemory(bytes);
     const hashers = [new DropboxContentHasher(), new DropboxContentHasher()];
-    await Promise.all([hashers[0]!.update(shared.subarray(0, 12 * MiB)), hashers[1]!.update(shared.subarray(4 * MiB, 12 * MiB))]);
-    expect(await hashers[0]!.digest()).toBe(reference(bytes.subarray(0, 12 * MiB)));
-    expect(await hashers[1]!.digest()).toBe(reference(bytes.subarray(4 * MiB, 12 * MiB)));
+    await Promise.all([
+      hashers[0]!.update(shared.subarray(0, 12 * MiB)),
+      hashers[1]!.update(shared.subarray(4 * MiB, 12 * MiB)),
+    ]);
+    expect(await hashers[0]!.digest()).toBe(dropboxContentHash(bytes.subarray(0, 12 * MiB)));
+    expect(await hashers[1]!.digest()).toBe(dropboxContentHash(bytes.subarray(4 * MiB, 12 * MiB)));
   });
 });

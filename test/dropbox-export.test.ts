@@ -1,7 +1,8 @@
 import { request as httpRequest } from "node:http";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { databaseModes } from "./support/database.js";
+import { dropboxContentHash } from "./support/dropbox-hash.js";
 import { print } from "graphql";
 import { ALICE, clientOf, connectDropbox, signUpUser, startDropboxStack, type DropboxStack, type TestUser } from "./support/dropbox.js";
 import { expectTypename, type TypedResponse } from "./support/typed.js";
@@ -34,14 +35,6 @@ function exported(res: UploadResponse): ExportToDropboxMutation["exportToDropbox
 /** The DropboxExport of an upload that must have been exported. */
 const exportOf = (res: UploadResponse) => expectTypename(exported(res), "DropboxExport");
 
-/** Dropbox's content_hash written out plainly, independent of the server's incremental hasher. */
-function dropboxHash(bytes: Uint8Array): string {
-  const overall = createHash("sha256");
-  for (let offset = 0; offset < bytes.length; offset += 4 * MiB) {
-    overall.update(createHash("sha256").update(bytes.subarray(offset, offset + 4 * MiB)).digest());
-  }
-  return overall.digest("hex");
-}
 
 describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
   let stack: DropboxStack;
@@ -104,7 +97,7 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
       finalPath: "/QuizzicalBeats/2026/December/round-1.json",
       bytesSent: bytes.length,
       totalBytes: bytes.length,
-      contentHash: dropboxHash(bytes),
+      contentHash: dropboxContentHash(bytes),
     });
     expect(delta(before, "upload")).toBe(1);
     expect(delta(before, "upload_session_start")).toBe(0);
@@ -116,24 +109,24 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     const bytes = randomBytes(10 * MiB + 12345);
     const before = counts();
     const result = exportOf(await upload(bytes, "round-2.mp3"));
-    expect(result).toMatchObject({ status: "COMPLETED", bytesSent: bytes.length, contentHash: dropboxHash(bytes) });
+    expect(result).toMatchObject({ status: "COMPLETED", bytesSent: bytes.length, contentHash: dropboxContentHash(bytes) });
     expect(delta(before, "upload")).toBe(0);
     expect(delta(before, "upload_session_start")).toBe(1);
     expect(delta(before, "upload_session_append_v2")).toBe(2);
     expect(delta(before, "upload_session_finish")).toBe(1);
-    expect(fileAt(result.finalPath!)).toMatchObject({ size: bytes.length, contentHash: dropboxHash(bytes) });
+    expect(fileAt(result.finalPath!)).toMatchObject({ size: bytes.length, contentHash: dropboxContentHash(bytes) });
   });
 
   it("sends a file of exactly one chunk through a session it finishes empty", async () => {
     const bytes = randomBytes(4 * MiB);
     const before = counts();
     const result = exportOf(await upload(bytes, "exact.bin"));
-    expect(result).toMatchObject({ status: "COMPLETED", bytesSent: bytes.length, contentHash: dropboxHash(bytes) });
+    expect(result).toMatchObject({ status: "COMPLETED", bytesSent: bytes.length, contentHash: dropboxContentHash(bytes) });
     expect(delta(before, "upload")).toBe(0);
     expect(delta(before, "upload_session_start")).toBe(1);
     expect(delta(before, "upload_session_append_v2")).toBe(0);
     expect(delta(before, "upload_session_finish")).toBe(1);
-    expect(fileAt(result.finalPath!)).toMatchObject({ size: bytes.length, contentHash: dropboxHash(bytes) });
+    expect(fileAt(result.finalPath!)).toMatchObject({ size: bytes.length, contentHash: dropboxContentHash(bytes) });
   });
 
   it("autorenames by default and overwrites when asked", async () => {
@@ -156,7 +149,7 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     const bytes = randomBytes(9 * MiB);
     const before = counts();
     stack.emulator.dropbox.injectFault({ endpoint: "upload_session_append_v2", kind, ...extra });
-    expect(exported(await upload(bytes, `faulty-${kind}.mp3`))).toMatchObject({ status: "COMPLETED", contentHash: dropboxHash(bytes) });
+    expect(exported(await upload(bytes, `faulty-${kind}.mp3`))).toMatchObject({ status: "COMPLETED", contentHash: dropboxContentHash(bytes) });
     expect(delta(before, "upload_session_append_v2")).toBe(3); // 2 chunks after start + 1 retry
     if (kind === "unauthorized") expect(delta(before, "token:refresh_token")).toBe(1);
     if (kind === "lost_response") {

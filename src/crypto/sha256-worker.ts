@@ -48,7 +48,8 @@ function startWorker(): Worker {
  * until the promise settles.
  */
 export function sha256InWorker(bytes: Uint8Array): Promise<Uint8Array> {
-  if (!(bytes.buffer instanceof SharedArrayBuffer)) throw new TypeError("sha256InWorker needs bytes in a SharedArrayBuffer");
+  if (!(bytes.buffer instanceof SharedArrayBuffer))
+    throw new TypeError("sha256InWorker needs bytes in a SharedArrayBuffer");
   const current = (worker ??= startWorker());
   const id = nextId++;
   return new Promise<Uint8Array>((resolve, reject) => {

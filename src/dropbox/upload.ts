@@ -5,7 +5,6 @@ import { dropboxContent, type DropboxContentHttp } from "./content-api.js";
 import { readChunks } from "./chunk-reader.js";
 import { DropboxContentHasher } from "./content-hash.js";
 
-
 export interface UploadTarget {
   path: string;
   mode: "add" | "overwrite";
@@ -48,16 +47,22 @@ interface FileMetadata {
  * Streams `source` to Dropbox holding at most two chunks in memory (one being sent while the
  * next is read). A file shorter than a chunk is sent with one /2/files/upload; anything else goes
  * through an upload session (started with the first chunk as soon as it is read, append_v2 for
- * the others, finish). Retries transient failures with
- * backoff, resumes from the offset Dropbox reports after incorrect_offset, honours Retry-After,
- * and checks Dropbox's content_hash against the bytes sent.
+ * the others, finish). Retries transient failures with backoff, resumes from the offset Dropbox
+ * reports after incorrect_offset, honours Retry-After, and checks Dropbox's content_hash against
+ * the bytes sent.
  */
 export async function uploadStream(source: Readable, target: UploadTarget, deps: UploadDeps): Promise<UploadedFile> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxAttempts = deps.maxAttempts ?? 5;
   const maxRetryAfter = deps.maxRetryAfterSeconds ?? 60;
   const hasher = new DropboxContentHasher();
-  const commit = { path: target.path, mode: target.mode, autorename: target.autorename, mute: true, strict_conflict: false };
+  const commit = {
+    path: target.path,
+    mode: target.mode,
+    autorename: target.autorename,
+    mute: true,
+    strict_conflict: false,
+  };
 
   /** One Dropbox request with the retry policy above; each attempt asks for a valid token. */
   async function send<T>(
@@ -112,8 +117,8 @@ export async function uploadStream(source: Readable, target: UploadTarget, deps:
       // If the send below fails, `reading` is never awaited; its own failure no longer matters then.
       reading.catch(() => undefined);
       const hashing = hasher.update(chunk);
-      const sending: Promise<void> = sessionId === null ? startSession(chunk).then((id) => void (sessionId = id)) : append(sessionId, offset, chunk);
-      await Promise.all([hashing, sending]);
+      if (sessionId === null) [, sessionId] = await Promise.all([hashing, startSession(chunk)]);
+      else await Promise.all([hashing, append(sessionId, offset, chunk)]);
       offset += chunk.length;
       await deps.onProgress?.(offset);
       next = await reading;
