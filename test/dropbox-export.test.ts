@@ -32,6 +32,19 @@ function exported(res: UploadResponse): ExportToDropboxMutation["exportToDropbox
   return result;
 }
 
+const BOUNDARY = "----qbi-test-boundary";
+
+/** A GraphQL multipart body for EXPORT up to the start of the file part's bytes. */
+function multipartUpTo(fileName: string): string {
+  const operations = JSON.stringify({ query: EXPORT, variables: { file: null } });
+  return (
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operations}\r\n` +
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="map"\r\n\r\n${JSON.stringify({ 0: ["variables.file"] })}\r\n` +
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="0"; filename="${fileName}"\r\n` +
+    `Content-Type: application/octet-stream\r\n\r\n`
+  );
+}
+
 /** The DropboxExport of an upload that must have been exported. */
 const exportOf = (res: UploadResponse) => expectTypename(exported(res), "DropboxExport");
 
@@ -214,13 +227,7 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
   });
 
   it("leaves a FAILED record and no file when the client aborts mid-upload", async () => {
-    const boundary = "----qbi-test-boundary";
-    const operations = JSON.stringify({ query: EXPORT, variables: { file: null } });
-    const head =
-      `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operations}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n${JSON.stringify({ 0: ["variables.file"] })}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="aborted.mp3"\r\n` +
-      `Content-Type: application/octet-stream\r\n\r\n`;
+    const head = multipartUpTo("aborted.mp3");
     const url = new URL(stack.server.graphqlUrl);
     const req = httpRequest({
       host: url.hostname,
@@ -228,7 +235,7 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
       path: "/graphql",
       method: "POST",
       headers: {
-        "content-type": `multipart/form-data; boundary=${boundary}`,
+        "content-type": `multipart/form-data; boundary=${BOUNDARY}`,
         "content-length": String(head.length + 20 * MiB),
         authorization: `Bearer ${user.token}`,
         "x-graphql-yoga-csrf": "1",
@@ -249,6 +256,26 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
       if (record?.status === "FAILED") break;
       await new Promise((r) => setTimeout(r, 25));
     }
+    expect(record).toMatchObject({ status: "FAILED", errorCode: "INTERRUPTED" });
+    expect(fileAt(record!.targetPath)).toBeUndefined();
+  });
+
+  it("answers INTERRUPTED, leaves a FAILED record and no file when the body ends inside the file part", async () => {
+    // A whole request, but the file part never gets its closing boundary.
+    const body = Buffer.concat([Buffer.from(multipartUpTo("cut.mp3")), randomBytes(5 * MiB)]);
+    const res = await fetch(stack.server.graphqlUrl, {
+      method: "POST",
+      headers: {
+        "content-type": `multipart/form-data; boundary=${BOUNDARY}`,
+        authorization: `Bearer ${user.token}`,
+        "x-graphql-yoga-csrf": "1",
+      },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    const result = ((await res.json()) as { data?: ExportToDropboxMutation }).data?.exportToDropbox;
+    expect(result).toMatchObject({ __typename: "DropboxExportFailedError", code: "INTERRUPTED", retryable: true });
+    const record = await stack.server.server.database.prisma.dropboxExport.findFirst({ where: { userId: user.id } });
     expect(record).toMatchObject({ status: "FAILED", errorCode: "INTERRUPTED" });
     expect(fileAt(record!.targetPath)).toBeUndefined();
   });
