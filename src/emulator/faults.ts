@@ -11,6 +11,9 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/** Which kind of endpoint a key names: it decides which faults apply and how they are rendered. */
+export type EndpointFamily = "authorize" | "token" | "api";
+
 export interface FaultSpec {
   endpoint: string;
   kind: FaultKind;
@@ -34,6 +37,20 @@ export interface Fault {
 
 export function isFaultKind(value: unknown): value is FaultKind {
   return typeof value === "string" && (FAULT_KINDS as readonly string[]).includes(value);
+}
+
+/**
+ * A provider's `allowedFaultKinds`: the kinds of the key's family, undefined for an unknown key.
+ * Endpoint keys map to families, families to the fault kinds that make sense there.
+ */
+export function faultKindsByKey(
+  familyByKey: Readonly<Record<string, EndpointFamily>>,
+  kindsByFamily: Readonly<Record<EndpointFamily, readonly FaultKind[]>>,
+): (key: string) => readonly FaultKind[] | undefined {
+  return (key) => {
+    const family = Object.hasOwn(familyByKey, key) ? familyByKey[key] : undefined;
+    return family === undefined ? undefined : kindsByFamily[family];
+  };
 }
 
 /** Per-endpoint FIFO of injected faults; validation of endpoint names is the caller's job. */

@@ -1,7 +1,4 @@
-import type { FaultKind } from "../faults.js";
-
-/** How a fault is rendered depends on which kind of endpoint it hits. */
-export type EndpointFamily = "authorize" | "token" | "api";
+import { faultKindsByKey, type EndpointFamily, type FaultKind } from "../faults.js";
 
 /**
  * Keys for call counts and fault injection. token:<grant_type> keys count (and can fail)
@@ -38,6 +35,4 @@ const FAULTS_BY_FAMILY: Record<EndpointFamily, readonly FaultKind[]> = {
 };
 
 /** The fault kinds an endpoint key supports; undefined for an unknown key. */
-export function allowedFaultKinds(key: string): readonly FaultKind[] | undefined {
-  return Object.hasOwn(FAMILY_BY_KEY, key) ? FAULTS_BY_FAMILY[FAMILY_BY_KEY[key as EndpointKey]] : undefined;
-}
+export const allowedFaultKinds = faultKindsByKey(FAMILY_BY_KEY, FAULTS_BY_FAMILY);

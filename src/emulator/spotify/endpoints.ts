@@ -1,7 +1,4 @@
-import type { FaultKind } from "../faults.js";
-
-/** How a fault is rendered depends on which kind of endpoint it hits. */
-export type SpotifyEndpointFamily = "authorize" | "token" | "api";
+import { faultKindsByKey, type EndpointFamily, type FaultKind } from "../faults.js";
 
 /**
  * Keys for call counts and fault injection. token:<grant_type> keys count (and can fail)
@@ -20,7 +17,7 @@ const FAMILY_BY_KEY = {
   playlist: "api",
   playlist_tracks: "api",
   my_playlists: "api",
-} as const satisfies Record<string, SpotifyEndpointFamily>;
+} as const satisfies Record<string, EndpointFamily>;
 
 export type SpotifyEndpointKey = keyof typeof FAMILY_BY_KEY;
 export const SPOTIFY_ENDPOINT_KEYS = Object.keys(FAMILY_BY_KEY) as SpotifyEndpointKey[];
@@ -29,13 +26,11 @@ export const SPOTIFY_ENDPOINT_KEYS = Object.keys(FAMILY_BY_KEY) as SpotifyEndpoi
  * invalid_grant only where tokens are granted. "unauthorized" means a rejected bearer token
  * on the API, and rejected client credentials (a rotated secret) on the token endpoint.
  */
-const FAULTS_BY_FAMILY: Record<SpotifyEndpointFamily, readonly FaultKind[]> = {
+const FAULTS_BY_FAMILY: Record<EndpointFamily, readonly FaultKind[]> = {
   authorize: ["http500", "timeout", "malformed", "rate_limited", "reset"],
   token: ["http500", "timeout", "malformed", "invalid_grant", "unauthorized", "rate_limited", "reset"],
   api: ["http500", "timeout", "malformed", "unauthorized", "rate_limited", "reset"],
 };
 
 /** The fault kinds an endpoint key supports; undefined for an unknown key. */
-export function allowedSpotifyFaultKinds(key: string): readonly FaultKind[] | undefined {
-  return Object.hasOwn(FAMILY_BY_KEY, key) ? FAULTS_BY_FAMILY[FAMILY_BY_KEY[key as SpotifyEndpointKey]] : undefined;
-}
+export const allowedSpotifyFaultKinds = faultKindsByKey(FAMILY_BY_KEY, FAULTS_BY_FAMILY);
