@@ -1,9 +1,6 @@
 import { parseBasic, sameSecret } from "../../oauth/basic-auth.js";
+import type { ClientAuth } from "../../oauth/token-endpoint.js";
 import type { DropboxClientConfig } from "../config.js";
-
-export type ClientAuth =
-  | { ok: true; client: DropboxClientConfig }
-  | { ok: false; error: "invalid_client" | "invalid_request"; description: string };
 
 /**
  * Accepts HTTP Basic or client_id/client_secret in the body, never both. Unlike Dropbox,
@@ -14,7 +11,7 @@ export function authenticateClient(
   clients: Map<string, DropboxClientConfig>,
   authorization: string | undefined,
   params: URLSearchParams,
-): ClientAuth {
+): ClientAuth<DropboxClientConfig> {
   const basic = parseBasic(authorization);
   if (basic === "malformed") return { ok: false, error: "invalid_client", description: "Malformed Basic credentials" };
   if (basic && params.has("client_secret")) {

@@ -1,18 +1,16 @@
 import type { DropboxEmulator } from "../emulator.js";
 import type { DropboxState } from "../state.js";
 import { pkceMatches } from "../../oauth/pkce.js";
+import { tokenFailure as fail, type TokenResult } from "../../oauth/token-endpoint.js";
 import { parseScopes } from "./scopes.js";
 
-export type TokenResult =
-  | { ok: true; body: Record<string, unknown> }
-  | { ok: false; error: string; description: string };
-
-function fail(error: string, description: string): TokenResult {
-  return { ok: false, error, description };
-}
-
 /** grant_type=authorization_code: single-use, client-, redirect- and PKCE-bound codes. */
-export function redeemCode(emu: DropboxEmulator, state: DropboxState, clientId: string, params: URLSearchParams): TokenResult {
+export function redeemCode(
+  emu: DropboxEmulator,
+  state: DropboxState,
+  clientId: string,
+  params: URLSearchParams,
+): TokenResult {
   const code = params.get("code");
   if (code === null) return fail("invalid_request", "No code provided");
   const stored = state.codes.get(code);

@@ -1,7 +1,6 @@
 import { parseBasic, sameSecret } from "../../oauth/basic-auth.js";
+import { tokenFailure, type ClientAuth } from "../../oauth/token-endpoint.js";
 import type { SpotifyClientConfig } from "../config.js";
-
-export type SpotifyClientAuth = { ok: true; client: SpotifyClientConfig } | { ok: false; description: string };
 
 /**
  * HTTP Basic (what Spotify documents) or client_id/client_secret in the body. Spotify lets a
@@ -12,16 +11,16 @@ export function authenticateSpotifyClient(
   clients: Map<string, SpotifyClientConfig>,
   authorization: string | undefined,
   params: URLSearchParams,
-): SpotifyClientAuth {
+): ClientAuth<SpotifyClientConfig> {
   const basic = parseBasic(authorization);
-  if (basic === "malformed") return { ok: false, description: "Invalid client" };
+  if (basic === "malformed") return tokenFailure("invalid_client", "Invalid client");
   if (basic && params.has("client_id") && params.get("client_id") !== basic.id) {
-    return { ok: false, description: "Invalid client" };
+    return tokenFailure("invalid_client", "Invalid client");
   }
   const client = clients.get(basic?.id ?? params.get("client_id") ?? "");
-  if (!client) return { ok: false, description: "Invalid client" };
+  if (!client) return tokenFailure("invalid_client", "Invalid client");
   const secret = basic?.secret ?? params.get("client_secret");
   if (secret === null || !sameSecret(secret, client.clientSecret))
-    return { ok: false, description: "Invalid client secret" };
+    return tokenFailure("invalid_client", "Invalid client secret");
   return { ok: true, client };
 }

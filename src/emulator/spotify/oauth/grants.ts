@@ -1,12 +1,6 @@
 import { pkceMatches } from "../../oauth/pkce.js";
+import { tokenFailure as fail, type TokenResult } from "../../oauth/token-endpoint.js";
 import type { SpotifyEmulator } from "../emulator.js";
-
-export type SpotifyTokenResult =
-  { ok: true; body: Record<string, unknown> } | { ok: false; error: string; description: string };
-
-function fail(error: string, description: string): SpotifyTokenResult {
-  return { ok: false, error, description };
-}
 
 /** A challenge binds the code to its verifier; without one, a verifier is a client bug worth surfacing. */
 function verifierMatches(challenge: string | null, verifier: string | null): boolean {
@@ -15,7 +9,7 @@ function verifierMatches(challenge: string | null, verifier: string | null): boo
 }
 
 /** grant_type=authorization_code: single-use, client-, redirect- and (when used) PKCE-bound codes. */
-export function redeemSpotifyCode(emu: SpotifyEmulator, clientId: string, params: URLSearchParams): SpotifyTokenResult {
+export function redeemSpotifyCode(emu: SpotifyEmulator, clientId: string, params: URLSearchParams): TokenResult {
   const state = emu.state;
   const code = params.get("code");
   if (code === null) return fail("invalid_request", "code must be supplied");
@@ -54,11 +48,7 @@ export function redeemSpotifyCode(emu: SpotifyEmulator, clientId: string, params
  * grant_type=refresh_token: a new access token; with rotation on also a new refresh token,
  * and the presented one stops working. A revoked or expired refresh token is dead for good.
  */
-export function refreshSpotifyToken(
-  emu: SpotifyEmulator,
-  clientId: string,
-  params: URLSearchParams,
-): SpotifyTokenResult {
+export function refreshSpotifyToken(emu: SpotifyEmulator, clientId: string, params: URLSearchParams): TokenResult {
   const state = emu.state;
   const presented = params.get("refresh_token");
   if (presented === null) return fail("invalid_request", "refresh_token must be supplied");
@@ -84,7 +74,7 @@ export function refreshSpotifyToken(
 }
 
 /** grant_type=client_credentials: an app token with no user and no scopes. */
-export function spotifyClientCredentials(emu: SpotifyEmulator, clientId: string): SpotifyTokenResult {
+export function spotifyClientCredentials(emu: SpotifyEmulator, clientId: string): TokenResult {
   const ttl = emu.state.settings.accessTokenTtlSeconds;
   const app = emu.state.tokens.issueApp(clientId, ttl);
   return { ok: true, body: { access_token: app.token, token_type: "Bearer", expires_in: ttl } };
