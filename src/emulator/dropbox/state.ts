@@ -1,17 +1,18 @@
 import { CallCounter } from "../call-counter.js";
 import { FaultInjector } from "../faults.js";
+import { AuthCodeStore } from "../oauth/auth-codes.js";
 import { ConsentStore } from "../oauth/consent-store.js";
 import { copySettings, type Settings } from "./config.js";
 import { FileTree } from "./files/tree.js";
 import { UploadSessionStore } from "./files/upload-sessions.js";
-import { AuthCodeStore, type CodeGrant } from "./oauth/auth-codes.js";
+import { CODE_PREFIX, type CodeGrant } from "./oauth/auth-codes.js";
 import { SharedLinkStore } from "./sharing/shared-links.js";
 import { TokenStore } from "./oauth/token-store.js";
 
 /** Everything mutable about the emulated Dropbox; a reset replaces the whole object. */
 export class DropboxState {
   readonly tokens: TokenStore;
-  readonly codes: AuthCodeStore;
+  readonly codes: AuthCodeStore<CodeGrant>;
   readonly uploads: UploadSessionStore;
   readonly links: SharedLinkStore;
   readonly consents = new ConsentStore<CodeGrant>();
@@ -26,7 +27,7 @@ export class DropboxState {
   ) {
     this.settings = copySettings(defaults);
     this.tokens = new TokenStore(clock);
-    this.codes = new AuthCodeStore(clock);
+    this.codes = new AuthCodeStore(CODE_PREFIX, clock);
     this.uploads = new UploadSessionStore(clock);
     this.links = new SharedLinkStore(clock);
   }
