@@ -2,12 +2,16 @@ import { CallCounter } from "../call-counter.js";
 import { FaultInjector } from "../faults.js";
 import { AuthCodeStore } from "../oauth/auth-codes.js";
 import { ConsentStore } from "../oauth/consent-store.js";
+import { TokenStore } from "../oauth/token-store.js";
 import { copySettings, type Settings } from "./config.js";
 import { FileTree } from "./files/tree.js";
 import { UploadSessionStore } from "./files/upload-sessions.js";
-import { CODE_PREFIX, type CodeGrant } from "./oauth/auth-codes.js";
+import type { CodeGrant } from "./oauth/auth-codes.js";
 import { SharedLinkStore } from "./sharing/shared-links.js";
-import { TokenStore } from "./oauth/token-store.js";
+
+/** Dropbox's short-lived access tokens start "sl.". */
+const TOKEN_PREFIXES = { access: "sl.emu-", refresh: "emu-rt-" };
+const CODE_PREFIX = "emu-code-";
 
 /** Everything mutable about the emulated Dropbox; a reset replaces the whole object. */
 export class DropboxState {
@@ -26,7 +30,7 @@ export class DropboxState {
     private readonly clock: () => number,
   ) {
     this.settings = copySettings(defaults);
-    this.tokens = new TokenStore(clock);
+    this.tokens = new TokenStore(TOKEN_PREFIXES, clock);
     this.codes = new AuthCodeStore(CODE_PREFIX, clock);
     this.uploads = new UploadSessionStore(clock);
     this.links = new SharedLinkStore(clock);

@@ -2,11 +2,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { drain, readBody } from "../../http/body.js";
 import { sendJson } from "../../http/respond.js";
 import type { RouteHandler } from "../../http/router.js";
+import type { GrantToken } from "../../oauth/token-store.js";
 import type { Account } from "../accounts.js";
 import type { DropboxEmulator } from "../emulator.js";
 import type { EndpointKey } from "../endpoints.js";
 import { respondWithFault } from "../fault-responses.js";
-import type { IssuedToken } from "../oauth/token-store.js";
 import { scopeSatisfied } from "../oauth/scopes.js";
 import type { DropboxState } from "../state.js";
 import { ArgReader, isObject } from "./args.js";
@@ -16,7 +16,7 @@ export interface ApiContext {
   emu: DropboxEmulator;
   state: DropboxState;
   account: Account;
-  token: IssuedToken;
+  token: GrantToken;
 }
 
 interface EndpointBase {
@@ -60,7 +60,7 @@ function badContentType(route: string, got: string | undefined, expected: string
 function authenticate(emu: DropboxEmulator, req: IncomingMessage, endpoint: ApiEndpoint): ApiContext {
   const state = emu.state;
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "")?.[1];
-  const check = bearer === undefined ? { status: "invalid" as const } : state.tokens.checkAccess(bearer);
+  const check = bearer === undefined ? { status: "invalid" as const } : state.tokens.checkUserAccess(bearer);
   if (check.status === "expired") throw authError("expired_access_token");
   if (check.status === "invalid") throw authError("invalid_access_token");
   if (endpoint.scope !== null && !scopeSatisfied(check.token.scopes, endpoint.scope)) {

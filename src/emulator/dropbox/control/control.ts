@@ -1,5 +1,6 @@
 import { pendingFault, positiveInteger } from "../../control/fault-spec.js";
 import type { FaultSpec, PendingFault } from "../../faults.js";
+import type { IssuedToken } from "../../oauth/token-store.js";
 import type { DropboxEmulator } from "../emulator.js";
 import { allowedFaultKinds } from "../endpoints.js";
 import { contentHashOf } from "../files/content-hash.js";
@@ -7,7 +8,6 @@ import { parseSlashPath } from "../files/paths.js";
 import { commitFile, createFolder, WriteFailure } from "../files/write.js";
 import { decisionRedirect, type Decision } from "../oauth/decide.js";
 import type { UploadSessionInfo } from "../files/upload-sessions.js";
-import type { IssuedToken } from "../oauth/token-store.js";
 import { ControlError } from "../../control/control-error.js";
 import { storedEntry, type StoredEntry } from "./entries.js";
 import { lowerPath } from "../files/tree.js";
@@ -178,7 +178,10 @@ export class DropboxControl implements DropboxEmulatorControl {
   }
 
   setQuota(accountId: string, bytes: number | null): void {
-    this.emu.state.settings.quotaBytes.set(this.requireAccount(accountId), bytes === null ? null : byteCount(bytes, "bytes"));
+    this.emu.state.settings.quotaBytes.set(
+      this.requireAccount(accountId),
+      bytes === null ? null : byteCount(bytes, "bytes"),
+    );
   }
 
   setUploadLimits(limits: UploadLimits): void {
@@ -200,7 +203,8 @@ export class DropboxControl implements DropboxEmulatorControl {
     const tree = this.emu.state.drive(this.requireAccount(accountId));
     const node = tree.get(lowerPath(this.requirePath(path)));
     if (!node) throw new ControlError(`nothing at "${path}"`);
-    if (!PERSONAL_AUDIENCES.includes(audience)) throw new ControlError(`audience must be one of ${PERSONAL_AUDIENCES.join(", ")}`);
+    if (!PERSONAL_AUDIENCES.includes(audience))
+      throw new ControlError(`audience must be one of ${PERSONAL_AUDIENCES.join(", ")}`);
     if (this.emu.state.links.find(accountId, node.id)) throw new ControlError(`"${path}" already has a shared link`);
     return sharedLinkInfo(this.emu.state.links.create(accountId, node, { audience, access: "viewer" }), node);
   }

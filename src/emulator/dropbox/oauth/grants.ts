@@ -29,8 +29,8 @@ export function redeemCode(
   const grantId = state.tokens.openGrant(clientId, stored.accountId, stored.scopes);
   stored.redeemedGrantId = grantId;
   const ttl = state.settings.accessTokenTtlSeconds;
-  const access = state.tokens.issueAccess(grantId, stored.scopes, ttl);
-  const refresh = stored.offline ? state.tokens.issueRefresh(grantId) : null;
+  const access = state.tokens.issueAccess(grantId, ttl);
+  const refresh = stored.offline ? state.tokens.issueRefresh(grantId, null) : null;
   return {
     ok: true,
     body: {
@@ -62,6 +62,6 @@ export function refreshAccess(state: DropboxState, clientId: string, params: URL
     scopes = parsed.scopes;
   }
   const ttl = state.settings.accessTokenTtlSeconds;
-  const access = state.tokens.issueAccess(refresh.grantId, scopes, ttl);
+  const access = state.tokens.issueAccess(refresh.grantId, ttl, scopes);
   return { ok: true, body: { access_token: access.token, token_type: "bearer", expires_in: ttl } };
 }

@@ -2,17 +2,17 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { drain } from "../../http/body.js";
 import { sendJson } from "../../http/respond.js";
 import type { RouteHandler, RouteParams } from "../../http/router.js";
+import type { IssuedToken } from "../../oauth/token-store.js";
 import type { SpotifyAccount } from "../accounts.js";
 import { CatalogJson } from "../catalog/json.js";
 import type { SpotifyEmulator } from "../emulator.js";
 import type { SpotifyEndpointKey } from "../endpoints.js";
 import { respondWithSpotifyFault } from "../fault-responses.js";
-import type { SpotifyIssuedToken } from "../oauth/token-store.js";
 import { badRequest, SpotifyApiError, unauthorized, userRequired } from "./errors.js";
 
 export interface SpotifyApiContext {
   emu: SpotifyEmulator;
-  token: SpotifyIssuedToken;
+  token: IssuedToken;
   /** The user behind the token; null for an app (client credentials) token. */
   account: SpotifyAccount | null;
   /** The request URL as the client sent it, origin included, for hrefs and paging links. */

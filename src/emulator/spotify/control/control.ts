@@ -1,10 +1,10 @@
 import { ControlError } from "../../control/control-error.js";
 import { pendingFault, positiveInteger } from "../../control/fault-spec.js";
 import type { FaultSpec, PendingFault } from "../../faults.js";
+import type { IssuedToken } from "../../oauth/token-store.js";
 import type { SpotifyEmulator } from "../emulator.js";
 import { allowedSpotifyFaultKinds } from "../endpoints.js";
 import { spotifyDecisionRedirect, type SpotifyDecision } from "../oauth/decide.js";
-import type { SpotifyIssuedToken } from "../oauth/token-store.js";
 
 export interface SpotifyPendingConsentInfo {
   requestId: string;
@@ -25,7 +25,7 @@ export interface SpotifyEmulatorControl {
   /** Requests per endpoint key, token requests also per grant type (token:refresh_token). */
   callCounts(): Record<string, number>;
   resetCallCounts(): void;
-  listTokens(): SpotifyIssuedToken[];
+  listTokens(): IssuedToken[];
   listPendingConsents(): SpotifyPendingConsentInfo[];
   /** Presses Agree ("allow") or Cancel ("deny") on a consent page; returns where the browser is sent. */
   decideConsent(requestId: string, decision: SpotifyDecision): { location: string };
@@ -70,7 +70,7 @@ export class SpotifyControl implements SpotifyEmulatorControl {
     this.emu.state.calls.reset();
   }
 
-  listTokens(): SpotifyIssuedToken[] {
+  listTokens(): IssuedToken[] {
     return this.emu.state.tokens.list();
   }
 

@@ -53,7 +53,7 @@ export function refreshSpotifyToken(emu: SpotifyEmulator, clientId: string, para
   const presented = params.get("refresh_token");
   if (presented === null) return fail("invalid_request", "refresh_token must be supplied");
   const refresh = state.tokens.findRefresh(presented);
-  if (!refresh || refresh.clientId !== clientId || refresh.grantId === null) {
+  if (!refresh || refresh.clientId !== clientId) {
     return fail("invalid_grant", "Invalid refresh token");
   }
   if (refresh.revoked || state.tokens.isExpired(refresh)) return fail("invalid_grant", "Refresh token revoked");
