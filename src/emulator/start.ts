@@ -3,12 +3,12 @@ import { sendJson, sendText } from "./http/respond.js";
 import { listenOnLoopback } from "./http/loopback-server.js";
 import { Router } from "./http/router.js";
 import { resolveConfig, type DropboxOptions } from "./dropbox/config.js";
-import { DropboxControl, type DropboxEmulatorControl } from "./dropbox/control/control.js";
+import { createDropboxControl, type DropboxEmulatorControl } from "./dropbox/control/control.js";
 import { addControlRoutes } from "./dropbox/control/control-http.js";
 import { DropboxEmulator } from "./dropbox/emulator.js";
 import { addDropboxRoutes } from "./dropbox/routes.js";
 import { resolveSpotifyConfig, type SpotifyOptions } from "./spotify/config.js";
-import { SpotifyControl, type SpotifyEmulatorControl } from "./spotify/control/control.js";
+import { createSpotifyControl, type SpotifyEmulatorControl } from "./spotify/control/control.js";
 import { addSpotifyControlRoutes } from "./spotify/control/control-http.js";
 import { SpotifyEmulator } from "./spotify/emulator.js";
 import { addSpotifyRoutes } from "./spotify/routes.js";
@@ -34,9 +34,9 @@ export interface RunningEmulator {
 export async function startProviderEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const clock = options.clock ?? Date.now;
   const dropbox = new DropboxEmulator(resolveConfig(options.dropbox), clock);
-  const dropboxControl = new DropboxControl(dropbox);
+  const dropboxControl = createDropboxControl(dropbox);
   const spotify = new SpotifyEmulator(resolveSpotifyConfig(options.spotify), clock);
-  const spotifyControl = new SpotifyControl(spotify);
+  const spotifyControl = createSpotifyControl(spotify);
   const router = new Router();
   addDropboxRoutes(router, dropbox);
   addControlRoutes(router, dropboxControl);

@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
 
+/** The consent page's two buttons (Dropbox's Allow / Deny, Spotify's Agree / Cancel). */
+export type Decision = "allow" | "deny";
+
 /** An authorize request waiting on the consent page's buttons. */
 export type PendingConsent<G> = G & { requestId: string; state: string | null };
 

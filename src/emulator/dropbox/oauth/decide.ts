@@ -1,7 +1,6 @@
+import type { Decision } from "../../oauth/consent-store.js";
 import type { DropboxState } from "../state.js";
 import type { CodeGrant } from "./auth-codes.js";
-
-export type Decision = "allow" | "deny";
 
 /** Where the browser goes after the user's decision: back to the app with a code or an error. */
 export function decisionRedirect(
@@ -15,7 +14,10 @@ export function decisionRedirect(
     location.searchParams.set("code", state.codes.issue(grant));
   } else {
     location.searchParams.set("error", "access_denied");
-    location.searchParams.set("error_description", "The user chose not to give your app access to their Dropbox account.");
+    location.searchParams.set(
+      "error_description",
+      "The user chose not to give your app access to their Dropbox account.",
+    );
   }
   if (oauthState !== null) location.searchParams.set("state", oauthState);
   return location.toString();

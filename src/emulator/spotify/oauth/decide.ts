@@ -1,15 +1,13 @@
+import type { Decision } from "../../oauth/consent-store.js";
 import type { SpotifyState } from "../state.js";
 import type { SpotifyCodeGrant } from "./auth-codes.js";
-
-/** The consent page's Agree / Cancel, named like the Dropbox emulator's so tests read alike. */
-export type SpotifyDecision = "allow" | "deny";
 
 /** Where the browser goes after the user's decision: back to the app with a code or access_denied. */
 export function spotifyDecisionRedirect(
   state: SpotifyState,
   grant: SpotifyCodeGrant,
   oauthState: string | null,
-  decision: SpotifyDecision,
+  decision: Decision,
 ): string {
   const location = new URL(grant.redirectUri);
   if (decision === "allow") location.searchParams.set("code", state.codes.issue(grant));
