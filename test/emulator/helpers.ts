@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
 import type { RunningEmulator } from "../../src/emulator/index.js";
+import { oauthHelpers, pkce } from "./oauth-helpers.js";
 
 /** A secret with characters that must be form-urlencoded inside HTTP Basic credentials. */
 export const CLIENT = {
@@ -12,68 +12,17 @@ export const REDIRECT_URI = CLIENT.redirectUris[0] as string;
 export const ALICE = "dbid:AAA-alice";
 export const BOB = "dbid:BBB-bob";
 
-export function pkce(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString("base64url");
-  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
-}
+export { pkce };
 
-export function authorizeUrl(emu: RunningEmulator, params: Record<string, string | null>): string {
-  const url = new URL("/oauth2/authorize", emu.url);
-  const defaults: Record<string, string | null> = {
-    client_id: CLIENT.clientId,
-    redirect_uri: REDIRECT_URI,
-    response_type: "code",
-    code_challenge_method: "S256",
-    state: "st-123",
-  };
-  for (const [key, value] of Object.entries({ ...defaults, ...params })) {
-    if (value !== null) url.searchParams.set(key, value);
-  }
-  return url.toString();
-}
-
-/** Walks the consent page like a browser: GET the page, POST the chosen form. Returns the redirect. */
-export async function consent(
-  emu: RunningEmulator,
-  params: Record<string, string | null>,
-  decision: "allow" | "deny" = "allow",
-): Promise<URL> {
-  const page = await fetch(authorizeUrl(emu, params), { redirect: "manual" });
-  if (page.status !== 200) throw new Error(`consent page: ${page.status} ${await page.text()}`);
-  const html = await page.text();
-  const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
-  if (!requestId) throw new Error("no request_id on the consent page");
-  const answer = await fetch(new URL("/oauth2/authorize/decision", emu.url), {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ request_id: requestId, decision }),
-    redirect: "manual",
-  });
-  if (answer.status !== 302) throw new Error(`decision: ${answer.status}`);
-  return new URL(answer.headers.get("location") ?? "");
-}
-
-function basic(id: string, secret: string): string {
-  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, "+");
-  return `Basic ${Buffer.from(`${encode(id)}:${encode(secret)}`).toString("base64")}`;
-}
-
-export async function tokenRequest(
-  emu: RunningEmulator,
-  params: Record<string, string>,
-  auth: "basic" | "body" | "none" = "basic",
-  secret = CLIENT.clientSecret,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const form = new URLSearchParams(params);
-  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
-  if (auth === "basic") headers.authorization = basic(CLIENT.clientId, secret);
-  if (auth === "body") {
-    form.set("client_id", CLIENT.clientId);
-    form.set("client_secret", secret);
-  }
-  const res = await fetch(new URL("/oauth2/token", emu.url), { method: "POST", headers, body: form });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+export const { authorizeUrl, consent, tokenRequest, control } = oauthHelpers({
+  client: CLIENT,
+  redirectUri: REDIRECT_URI,
+  authorizePath: "/oauth2/authorize",
+  decisionPath: "/oauth2/authorize/decision",
+  tokenPath: "/oauth2/token",
+  controlPrefix: "/__emulator/dropbox",
+  authorizeDefaults: { code_challenge_method: "S256", state: "st-123" },
+});
 
 export interface Login {
   code: string;
@@ -84,10 +33,7 @@ export interface Login {
 }
 
 /** Full authorization-code + PKCE flow through the consent page. */
-export async function login(
-  emu: RunningEmulator,
-  options: { scope?: string; offline?: boolean } = {},
-): Promise<Login> {
+export async function login(emu: RunningEmulator, options: { scope?: string; offline?: boolean } = {}): Promise<Login> {
   const { verifier, challenge } = pkce();
   const redirect = await consent(emu, {
     code_challenge: challenge,
@@ -121,18 +67,4 @@ export function rpc(emu: RunningEmulator, path: string, token: string | null, ar
     headers,
     body: arg === undefined ? undefined : JSON.stringify(arg),
   });
-}
-
-export async function control(
-  emu: RunningEmulator,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(new URL(`/__emulator/dropbox${path}`, emu.url), {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
 }

@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
 import type { RunningEmulator } from "../../src/emulator/index.js";
+import { oauthHelpers, pkce } from "./oauth-helpers.js";
 
 /** A secret with characters that must be form-urlencoded inside HTTP Basic credentials. */
 export const SPOTIFY_CLIENT = {
@@ -13,67 +13,17 @@ export const ALICE = "spotify-alice";
 export const BOB = "spotify-bob";
 export const SCOPES = "user-read-email user-read-private playlist-read-private playlist-read-collaborative";
 
-export function pkce(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString("base64url");
-  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
-}
+export { pkce };
 
-export function authorizeUrl(emu: RunningEmulator, params: Record<string, string | null>): string {
-  const url = new URL("/authorize", emu.url);
-  const defaults: Record<string, string | null> = {
-    client_id: SPOTIFY_CLIENT.clientId,
-    redirect_uri: SPOTIFY_REDIRECT,
-    response_type: "code",
-    state: "st-42",
-    scope: SCOPES,
-  };
-  for (const [key, value] of Object.entries({ ...defaults, ...params })) {
-    if (value !== null) url.searchParams.set(key, value);
-  }
-  return url.toString();
-}
-
-/** Walks the consent page like a browser: GET the page, POST Agree or Cancel. Returns the redirect. */
-export async function consent(
-  emu: RunningEmulator,
-  params: Record<string, string | null>,
-  decision: "allow" | "deny" = "allow",
-): Promise<URL> {
-  const page = await fetch(authorizeUrl(emu, params), { redirect: "manual" });
-  if (page.status !== 200) throw new Error(`consent page: ${page.status} ${await page.text()}`);
-  const requestId = /name="request_id" value="([^"]+)"/.exec(await page.text())?.[1];
-  if (!requestId) throw new Error("no request_id on the consent page");
-  const answer = await fetch(new URL("/authorize/decision", emu.url), {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ request_id: requestId, decision }),
-    redirect: "manual",
-  });
-  if (answer.status !== 302) throw new Error(`decision: ${answer.status}`);
-  return new URL(answer.headers.get("location") ?? "");
-}
-
-function basic(id: string, secret: string): string {
-  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, "+");
-  return `Basic ${Buffer.from(`${encode(id)}:${encode(secret)}`).toString("base64")}`;
-}
-
-export async function tokenRequest(
-  emu: RunningEmulator,
-  params: Record<string, string>,
-  auth: "basic" | "body" | "none" = "basic",
-  secret = SPOTIFY_CLIENT.clientSecret,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const form = new URLSearchParams(params);
-  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
-  if (auth === "basic") headers.authorization = basic(SPOTIFY_CLIENT.clientId, secret);
-  if (auth === "body") {
-    form.set("client_id", SPOTIFY_CLIENT.clientId);
-    form.set("client_secret", secret);
-  }
-  const res = await fetch(new URL("/api/token", emu.url), { method: "POST", headers, body: form });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+export const { authorizeUrl, consent, tokenRequest, control } = oauthHelpers<any>({
+  client: SPOTIFY_CLIENT,
+  redirectUri: SPOTIFY_REDIRECT,
+  authorizePath: "/authorize",
+  decisionPath: "/authorize/decision",
+  tokenPath: "/api/token",
+  controlPrefix: "/__emulator/spotify",
+  authorizeDefaults: { state: "st-42", scope: SCOPES },
+});
 
 export interface SpotifyLogin {
   accessToken: string;
@@ -121,18 +71,4 @@ export async function api(emu: RunningEmulator, path: string, token: string | nu
     headers: token === null ? {} : { authorization: `Bearer ${token}` },
   });
   return { status: res.status, headers: res.headers, body: await res.json() };
-}
-
-export async function control(
-  emu: RunningEmulator,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: any }> {
-  const res = await fetch(new URL(`/__emulator/spotify${path}`, emu.url), {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
 }
