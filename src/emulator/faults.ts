@@ -1,3 +1,5 @@
+import type { CallCounter } from "./call-counter.js";
+
 /** Failures a test can queue for the next request(s) to an endpoint. */
 export const FAULT_KINDS = [
   "http500",
@@ -83,4 +85,10 @@ export class FaultInjector {
   clear(): void {
     this.queues.clear();
   }
+}
+
+/** A request to `key` is counted even when a fault answers it; returns the fault queued for it, if any. */
+export function countAndTakeFault(state: { calls: CallCounter; faults: FaultInjector }, key: string): Fault | null {
+  state.calls.record(key);
+  return state.faults.take([key]);
 }

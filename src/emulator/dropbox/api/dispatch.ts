@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { drain, readBody } from "../../http/body.js";
 import { sendJson } from "../../http/respond.js";
+import { countAndTakeFault } from "../../faults.js";
 import type { RouteHandler } from "../../http/router.js";
 import type { GrantToken } from "../../oauth/token-store.js";
 import type { Account } from "../accounts.js";
@@ -120,9 +121,7 @@ function readUploadArgs(req: IncomingMessage, url: URL, endpoint: UploadEndpoint
 /** Count, maybe fail on purpose, authenticate, parse, run; errors are sent after the body is drained. */
 export function apiHandler(emu: DropboxEmulator, endpoint: ApiEndpoint): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const state = emu.state;
-    state.calls.record(endpoint.key);
-    const fault = state.faults.take([endpoint.key]);
+    const fault = countAndTakeFault(emu.state, endpoint.key);
     // lost_response: the request takes effect but its answer never arrives (a connection dropped
     // after Dropbox committed it), so the client's retry meets Dropbox's view of the state.
     if (fault && fault.kind !== "lost_response") return respondWithFault(fault, "api", req, res);

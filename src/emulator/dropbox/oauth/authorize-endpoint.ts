@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readBody } from "../../http/body.js";
 import { redirect, sendHtml } from "../../http/respond.js";
+import { countAndTakeFault } from "../../faults.js";
 import type { RouteHandler } from "../../http/router.js";
+import { readDecisionForm } from "../../oauth/decision-form.js";
 import type { DropboxEmulator } from "../emulator.js";
 import { respondWithFault } from "../fault-responses.js";
 import { parseAuthorizeRequest } from "./authorize-request.js";
@@ -15,8 +16,7 @@ export const DECISION_PATH = "/oauth2/authorize/decision";
 export function authorizeHandler(emu: DropboxEmulator): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const state = emu.state;
-    state.calls.record("authorize");
-    const fault = state.faults.take(["authorize"]);
+    const fault = countAndTakeFault(state, "authorize");
     if (fault) return respondWithFault(fault, "authorize", req, res);
 
     const request = parseAuthorizeRequest(emu.config.clients, state, url.searchParams);
@@ -45,12 +45,9 @@ export function authorizeHandler(emu: DropboxEmulator): RouteHandler {
 /** POST /oauth2/authorize/decision: the consent page's Allow / Deny forms. */
 export function decisionHandler(emu: DropboxEmulator): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse) => {
-    const body = await readBody(req, 16 * 1024);
-    const form = new URLSearchParams(body?.toString("utf8") ?? "");
-    const decision = form.get("decision");
-    const consent =
-      decision === "allow" || decision === "deny" ? emu.state.consents.take(form.get("request_id") ?? "") : undefined;
-    if (!consent || (decision !== "allow" && decision !== "deny")) {
+    const { decision, requestId } = await readDecisionForm(req);
+    const consent = decision === null ? undefined : emu.state.consents.take(requestId);
+    if (!consent || decision === null) {
       return sendHtml(res, 400, errorPage("This authorization request is unknown, already decided, or malformed."));
     }
     redirect(res, decisionRedirect(emu.state, consent, consent.state, decision));

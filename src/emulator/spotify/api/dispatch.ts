@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { drain } from "../../http/body.js";
 import { sendJson } from "../../http/respond.js";
+import { countAndTakeFault } from "../../faults.js";
 import type { RouteHandler, RouteParams } from "../../http/router.js";
 import type { IssuedToken } from "../../oauth/token-store.js";
 import type { SpotifyAccount } from "../accounts.js";
@@ -60,9 +61,7 @@ function authenticate(emu: SpotifyEmulator, req: IncomingMessage) {
 /** Count, maybe fail on purpose, authenticate, run; failures are Spotify's JSON error object. */
 export function spotifyApiHandler(emu: SpotifyEmulator, endpoint: SpotifyApiEndpoint): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse, routed: URL, params: RouteParams) => {
-    const state = emu.state;
-    state.calls.record(endpoint.key);
-    const fault = state.faults.take([endpoint.key]);
+    const fault = countAndTakeFault(emu.state, endpoint.key);
     if (fault) return respondWithSpotifyFault(fault, "api", req, res);
     await drain(req);
     // The router's URL has a placeholder origin; hrefs must point where the client actually called.

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readBody } from "../../http/body.js";
 import { redirect, sendHtml } from "../../http/respond.js";
+import { countAndTakeFault } from "../../faults.js";
 import type { RouteHandler } from "../../http/router.js";
+import { readDecisionForm } from "../../oauth/decision-form.js";
 import type { SpotifyEmulator } from "../emulator.js";
 import { respondWithSpotifyFault } from "../fault-responses.js";
 import { parseSpotifyAuthorize } from "./authorize-request.js";
@@ -18,8 +19,7 @@ export const SPOTIFY_DECISION_PATH = "/authorize/decision";
 export function spotifyAuthorizeHandler(emu: SpotifyEmulator): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const state = emu.state;
-    state.calls.record("authorize");
-    const fault = state.faults.take(["authorize"]);
+    const fault = countAndTakeFault(state, "authorize");
     if (fault) return respondWithSpotifyFault(fault, "authorize", req, res);
 
     const request = parseSpotifyAuthorize(emu.config.clients, state, url.searchParams);
@@ -49,13 +49,9 @@ export function spotifyAuthorizeHandler(emu: SpotifyEmulator): RouteHandler {
 /** POST /authorize/decision: the consent page's Agree / Cancel forms. */
 export function spotifyDecisionHandler(emu: SpotifyEmulator): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse) => {
-    const body = await readBody(req, 16 * 1024);
-    const form = new URLSearchParams(body?.toString("utf8") ?? "");
-    const decision = form.get("decision");
-    if (decision !== "allow" && decision !== "deny") {
-      return sendHtml(res, 400, spotifyErrorPage("This authorization request is malformed."));
-    }
-    const consent = emu.state.consents.take(form.get("request_id") ?? "");
+    const { decision, requestId } = await readDecisionForm(req);
+    if (decision === null) return sendHtml(res, 400, spotifyErrorPage("This authorization request is malformed."));
+    const consent = emu.state.consents.take(requestId);
     if (!consent)
       return sendHtml(res, 400, spotifyErrorPage("This authorization request is unknown or already decided."));
     redirect(res, spotifyDecisionRedirect(emu.state, consent, consent.state, decision));
