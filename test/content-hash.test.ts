@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { DropboxContentHasher } from "../src/dropbox/content-hash.js";
-import { dropboxContentHash } from "./support/dropbox-hash.js";
+// The emulated Dropbox's own content_hash, written independently of the server's hasher.
+import { contentHashOf } from "../src/emulator/dropbox/files/content-hash.js";
 
 const MiB = 1024 * 1024;
 
@@ -38,15 +39,15 @@ describe("DropboxContentHasher", () => {
     ["64 KiB socket-sized pieces", [64 * 1024]],
   ])("gives Dropbox's hash whatever the split: %s", async (_name, sizes) => {
     // Shared memory goes to the worker thread, ordinary buffers are hashed on the event loop.
-    expect(await hashInPieces(bytes, sizes)).toBe(dropboxContentHash(bytes));
-    expect(await hashInPieces(inSharedMemory(bytes), sizes)).toBe(dropboxContentHash(bytes));
+    expect(await hashInPieces(bytes, sizes)).toBe(contentHashOf(bytes));
+    expect(await hashInPieces(inSharedMemory(bytes), sizes)).toBe(contentHashOf(bytes));
   });
 
   it("has read shared memory by the time update settles, so the caller may then reuse it", async () => {
     const chunk = inSharedMemory(bytes.subarray(0, 8 * MiB));
     const hasher = new DropboxContentHasher();
     await hasher.update(chunk);
-    const expected = dropboxContentHash(chunk);
+    const expected = contentHashOf(chunk);
     chunk.fill(0);
     expect(await hasher.digest()).toBe(expected);
   });
@@ -58,7 +59,7 @@ describe("DropboxContentHasher", () => {
       hashers[0]!.update(shared.subarray(0, 12 * MiB)),
       hashers[1]!.update(shared.subarray(4 * MiB, 12 * MiB)),
     ]);
-    expect(await hashers[0]!.digest()).toBe(dropboxContentHash(bytes.subarray(0, 12 * MiB)));
-    expect(await hashers[1]!.digest()).toBe(dropboxContentHash(bytes.subarray(4 * MiB, 12 * MiB)));
+    expect(await hashers[0]!.digest()).toBe(contentHashOf(bytes.subarray(0, 12 * MiB)));
+    expect(await hashers[1]!.digest()).toBe(contentHashOf(bytes.subarray(4 * MiB, 12 * MiB)));
   });
 });

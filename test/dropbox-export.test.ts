@@ -2,7 +2,8 @@ import { request as httpRequest } from "node:http";
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { databaseModes } from "./support/database.js";
-import { dropboxContentHash } from "./support/dropbox-hash.js";
+// The emulated Dropbox's own content_hash, written independently of the server's hasher.
+import { contentHashOf } from "../src/emulator/dropbox/files/content-hash.js";
 import { print } from "graphql";
 import { ALICE, clientOf, connectDropbox, signUpUser, startDropboxStack, type DropboxStack, type TestUser } from "./support/dropbox.js";
 import { expectTypename, type TypedResponse } from "./support/typed.js";
@@ -110,7 +111,7 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
       finalPath: "/QuizzicalBeats/2026/December/round-1.json",
       bytesSent: bytes.length,
       totalBytes: bytes.length,
-      contentHash: dropboxContentHash(bytes),
+      contentHash: contentHashOf(bytes),
     });
     expect(delta(before, "upload")).toBe(1);
     expect(delta(before, "upload_session_start")).toBe(0);
@@ -122,24 +123,24 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     const bytes = randomBytes(10 * MiB + 12345);
     const before = counts();
     const result = exportOf(await upload(bytes, "round-2.mp3"));
-    expect(result).toMatchObject({ status: "COMPLETED", bytesSent: bytes.length, contentHash: dropboxContentHash(bytes) });
+    expect(result).toMatchObject({ status: "COMPLETED", bytesSent: bytes.length, contentHash: contentHashOf(bytes) });
     expect(delta(before, "upload")).toBe(0);
     expect(delta(before, "upload_session_start")).toBe(1);
     expect(delta(before, "upload_session_append_v2")).toBe(2);
     expect(delta(before, "upload_session_finish")).toBe(1);
-    expect(fileAt(result.finalPath!)).toMatchObject({ size: bytes.length, contentHash: dropboxContentHash(bytes) });
+    expect(fileAt(result.finalPath!)).toMatchObject({ size: bytes.length, contentHash: contentHashOf(bytes) });
   });
 
   it("sends a file of exactly one chunk through a session it finishes empty", async () => {
     const bytes = randomBytes(4 * MiB);
     const before = counts();
     const result = exportOf(await upload(bytes, "exact.bin"));
-    expect(result).toMatchObject({ status: "COMPLETED", bytesSent: bytes.length, contentHash: dropboxContentHash(bytes) });
+    expect(result).toMatchObject({ status: "COMPLETED", bytesSent: bytes.length, contentHash: contentHashOf(bytes) });
     expect(delta(before, "upload")).toBe(0);
     expect(delta(before, "upload_session_start")).toBe(1);
     expect(delta(before, "upload_session_append_v2")).toBe(0);
     expect(delta(before, "upload_session_finish")).toBe(1);
-    expect(fileAt(result.finalPath!)).toMatchObject({ size: bytes.length, contentHash: dropboxContentHash(bytes) });
+    expect(fileAt(result.finalPath!)).toMatchObject({ size: bytes.length, contentHash: contentHashOf(bytes) });
   });
 
   it("autorenames by default and overwrites when asked", async () => {
@@ -162,7 +163,7 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     const bytes = randomBytes(9 * MiB);
     const before = counts();
     stack.emulator.dropbox.injectFault({ endpoint: "upload_session_append_v2", kind, ...extra });
-    expect(exported(await upload(bytes, `faulty-${kind}.mp3`))).toMatchObject({ status: "COMPLETED", contentHash: dropboxContentHash(bytes) });
+    expect(exported(await upload(bytes, `faulty-${kind}.mp3`))).toMatchObject({ status: "COMPLETED", contentHash: contentHashOf(bytes) });
     expect(delta(before, "upload_session_append_v2")).toBe(3); // 2 chunks after start + 1 retry
     if (kind === "unauthorized") expect(delta(before, "token:refresh_token")).toBe(1);
     if (kind === "lost_response") {

@@ -24,7 +24,7 @@ export class ContentHasher {
     return this.total;
   }
 
-  update(data: Buffer): void {
+  update(data: Uint8Array): void {
     let offset = 0;
     while (offset < data.length) {
       const take = Math.min(BLOCK_SIZE - this.blockBytes, data.length - offset);
@@ -61,7 +61,7 @@ export function combineBlockDigests(digests: readonly Buffer[]): string {
   return hash.digest("hex");
 }
 
-export function contentHashOf(data: Buffer): string {
+export function contentHashOf(data: Uint8Array): string {
   const hasher = ContentHasher.create();
   hasher.update(data);
   return hasher.hex();
