@@ -73,6 +73,35 @@ describe.each(databaseModes())("admin tools and audit trail (%s database)", (mod
     }
   });
 
+  it("filters users by integration status exactly as Integration.status reports it", async () => {
+    const prisma = stack.server.server.database.prisma;
+    const prefix = `status-${Date.now()}`;
+    const now = stack.server.clock.now().getTime();
+    const rows = [
+      { status: "CONNECTED", accessTokenExpiresAt: new Date(now + 3600_000) },
+      { status: "CONNECTED", accessTokenExpiresAt: new Date(now + 60_000) },
+      { status: "CONNECTED", accessTokenExpiresAt: null },
+      { status: "RECONNECT_REQUIRED", accessTokenExpiresAt: new Date(now + 3600_000) },
+      { status: "DISCONNECTED", accessTokenExpiresAt: null },
+      null,
+    ] as const;
+    for (const [i, row] of rows.entries()) {
+      const user = await prisma.user.create({ data: { email: `${prefix}-${i}@example.com`, passwordHash: "!" } });
+      if (!row) continue;
+      await prisma.integration.create({ data: { userId: user.id, provider: "DROPBOX", accountId: `dbid:${prefix}-${i}`, scopes: [], ...row } });
+    }
+    const list = async (filter: UsersQueryVariables["filter"]) =>
+      (await client(admin).request(UsersDocument, { first: 50, filter })).users.edges.map((e) => e.node);
+    const listed = await list({ email: prefix });
+    const dropboxStatus = (node: (typeof listed)[number]) => node.integrations.find((i) => i.provider === "DROPBOX")?.status ?? "NOT_CONNECTED";
+    expect(listed.map(dropboxStatus)).toEqual(["CONNECTED", "EXPIRING", "EXPIRING", "RECONNECT_REQUIRED", "NOT_CONNECTED", "NOT_CONNECTED"]);
+    for (const status of ["CONNECTED", "EXPIRING", "RECONNECT_REQUIRED", "NOT_CONNECTED"] as const) {
+      const filtered = await list({ email: prefix, provider: "DROPBOX", integrationStatus: status });
+      expect(filtered.map((n) => n.email), status).toEqual(listed.filter((n) => dropboxStatus(n) === status).map((n) => n.email));
+    }
+    await prisma.user.deleteMany({ where: { email: { startsWith: prefix } } });
+  });
+
   it("lists 1000 users with their integrations in a bounded number of SQL queries", async () => {
     const prisma = stack.server.server.database.prisma;
     const prefix = `bulk-${Date.now()}`;

@@ -9,7 +9,7 @@ import { RoleEnum, UserType } from "./user.js";
 import { ConnectStart, DisconnectPayload, IntegrationType, ProviderEnum, StatusEnum } from "./integrations.js";
 import type { Prisma, IntegrationEvent } from "../generated/prisma/client.js";
 import { PROVIDER_IDS, type ProviderId } from "../oauth/provider.js";
-import { REFRESH_WINDOW_MS } from "../oauth/token-refresher.js";
+import { integrationStatusWhere, type IntegrationStatus } from "../oauth/integration-status.js";
 import { disconnectIntegration } from "../oauth/disconnect.js";
 import { startConnect } from "../oauth/connect.js";
 import { ensureSystemUserId, findSystemUserId, SYSTEM_USER_EMAIL } from "../oauth/system-account.js";
@@ -44,19 +44,12 @@ type UserRow = Prisma.UserGetPayload<{ include: { integrations: true } }>;
 const UserConnection = rowConnection("User", UserType as unknown as ObjectRef<Types, UserRow>);
 
 /** The where clause for one integration status (of one provider, or of any). */
-function statusWhere(status: string, provider: ProviderId | null | undefined, now: Date): Prisma.UserWhereInput {
-  const soon = new Date(now.getTime() + REFRESH_WINDOW_MS);
+function statusWhere(status: IntegrationStatus, provider: ProviderId | null | undefined, now: Date): Prisma.UserWhereInput {
   const scope = provider ? { provider } : {};
-  switch (status) {
-    case "CONNECTED":
-      return { integrations: { some: { ...scope, status: "CONNECTED", accessTokenExpiresAt: { gt: soon } } } };
-    case "EXPIRING":
-      return { integrations: { some: { ...scope, status: "CONNECTED", accessTokenExpiresAt: { lte: soon } } } };
-    case "RECONNECT_REQUIRED":
-      return { integrations: { some: { ...scope, status: "RECONNECT_REQUIRED" } } };
-    default:
-      return { integrations: { none: { ...scope, status: { in: ["CONNECTED", "RECONNECT_REQUIRED"] } } } };
+  if (status === "NOT_CONNECTED") {
+    return { integrations: { none: { ...scope, status: { in: ["CONNECTED", "RECONNECT_REQUIRED"] } } } };
   }
+  return { integrations: { some: { ...scope, ...integrationStatusWhere(status, now) } } };
 }
 
 builder.queryField("users", (t) =>

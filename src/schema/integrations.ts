@@ -3,7 +3,7 @@ import { UserType } from "./user.js";
 import { ValidationError } from "./errors.js";
 import type { Integration } from "../generated/prisma/client.js";
 import { PROVIDER_IDS, type ProviderId } from "../oauth/provider.js";
-import { REFRESH_WINDOW_MS } from "../oauth/token-refresher.js";
+import { integrationStatus } from "../oauth/integration-status.js";
 import {
   NotConnectedError,
   ProviderNotConfiguredError,
@@ -31,21 +31,13 @@ export interface IntegrationView {
   row: Integration | null;
 }
 
-function statusOf(view: IntegrationView, now: Date): "NOT_CONNECTED" | "CONNECTED" | "EXPIRING" | "RECONNECT_REQUIRED" {
-  const row = view.row;
-  if (!row || row.status === "DISCONNECTED") return "NOT_CONNECTED";
-  if (row.status === "RECONNECT_REQUIRED") return "RECONNECT_REQUIRED";
-  const expiresAt = row.accessTokenExpiresAt?.getTime() ?? 0;
-  return expiresAt - now.getTime() <= REFRESH_WINDOW_MS ? "EXPIRING" : "CONNECTED";
-}
-
 const connected = (view: IntegrationView) => (view.row && view.row.status !== "DISCONNECTED" ? view.row : null);
 
 export const IntegrationType = builder.objectRef<IntegrationView>("Integration").implement({
   description: "A user's link to a provider. Tokens are never exposed.",
   fields: (t) => ({
     provider: t.field({ type: ProviderEnum, resolve: (v) => v.provider }),
-    status: t.field({ type: StatusEnum, resolve: (v, _a, ctx) => statusOf(v, ctx.services.now()) }),
+    status: t.field({ type: StatusEnum, resolve: (v, _a, ctx) => integrationStatus(v.row, ctx.services.now()) }),
     accountId: t.string({ nullable: true, resolve: (v) => connected(v)?.accountId ?? null }),
     accountName: t.string({ nullable: true, resolve: (v) => connected(v)?.accountName ?? null }),
     connectedAt: t.field({ type: "DateTime", nullable: true, resolve: (v) => connected(v)?.connectedAt ?? null }),
