@@ -19,10 +19,10 @@ import { once } from "node:events";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../scripts/free-port.js";
 import { startNodeFlags } from "../scripts/start-flags.js";
 import { dropboxContent } from "../src/dropbox/content-api.js";
 
@@ -102,17 +102,6 @@ async function startChild(script: string, env: NodeJS.ProcessEnv, nodeOptions: s
       await exited;
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 // ---- RSS of the server process ----------------------------------------------------------

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startNodeFlags } from "../scripts/start-flags.js";
-import { freePort } from "./support/dropbox.js";
+import { freePort } from "../scripts/free-port.js";
 import { execute, expectTypename } from "./support/typed.js";
 import { MeDocument, SignUpDocument } from "./generated/graphql/graphql.js";
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startProviderEmulator, type DropboxAccountConfig, type RunningEmulator } from "../src/emulator/index.js";
+import { freePort } from "../scripts/free-port.js";
 import { databaseModes } from "./support/database.js";
 import {
   DROPBOX_KEY,
@@ -7,7 +8,6 @@ import {
   clientOf,
   connectDropbox,
   dropboxIntegration,
-  freePort,
   signUpUser,
   startDropboxStack,
   type DropboxStack,

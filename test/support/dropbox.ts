@@ -1,4 +1,4 @@
-import { createServer } from "node:net";
+import { freePort } from "../../scripts/free-port.js";
 import { startProviderEmulator, type RunningEmulator } from "../../src/emulator/index.js";
 import { startTestServer, type TestServer } from "./server.js";
 import type { ServerOptions } from "../../src/server.js";
@@ -21,17 +21,6 @@ export const ALICE = "dbid:AAA-alice";
 export const BOB = "dbid:BBB-bob";
 export const APP_URL = "http://127.0.0.1:4999";
 export const PASSWORD = "correct horse battery staple";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export interface DropboxStack {
   emulator: RunningEmulator;
