@@ -13,6 +13,7 @@ import type { DestinationStream } from "pino";
 import { ConfigError, loadConfig, type Config } from "../src/config.js";
 import { createLogger, type Logger } from "../src/logger.js";
 import { startServer, type RunningServer } from "../src/server.js";
+import { stopOnSignals } from "../src/stop-on-signals.js";
 import { DEV_CLIENT } from "../src/emulator/dropbox/config.js";
 import { DEV_SPOTIFY_CLIENT } from "../src/emulator/spotify/config.js";
 import { emulatorOptionsFromEnv } from "../src/emulator/main.js";
@@ -108,30 +109,13 @@ for (const client of [...(emulatorOptions.dropbox?.clients ?? []), ...(emulatorO
 const logger = await devLogger(baseConfig.logLevel);
 let emulator: RunningEmulator | undefined;
 let server: RunningServer | undefined;
-let stopping = false;
 
 async function stopAll(): Promise<void> {
   await server?.close();
   await emulator?.close();
 }
 
-function stop(signal: string): void {
-  if (stopping) {
-    logger.warn({ signal }, "second signal, exiting now");
-    process.exit(1);
-  }
-  stopping = true;
-  logger.info({ signal }, "shutting down");
-  stopAll().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      logger.error({ err: error }, "error during shutdown");
-      process.exit(1);
-    },
-  );
-}
-process.on("SIGINT", () => stop("SIGINT"));
-process.on("SIGTERM", () => stop("SIGTERM"));
+stopOnSignals(logger, stopAll);
 
 try {
   emulator = await startProviderEmulator(emulatorOptions);

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startServer } from "./server.js";
+import { stopOnSignals } from "./stop-on-signals.js";
 
 let config;
 try {
@@ -16,21 +17,7 @@ try {
 const logger = createLogger(config.logLevel);
 try {
   const server = await startServer(config, { logger });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "error during shutdown");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  stopOnSignals(logger, () => server.close());
 } catch (error) {
   logger.fatal({ err: error }, "server failed to start");
   process.exit(1);

@@ -6,13 +6,28 @@ import { describe, expect, it } from "vitest";
 import { startNodeFlags } from "../scripts/start-flags.js";
 import { freePort } from "../scripts/free-port.js";
 import { execute, expectTypename } from "./support/typed.js";
-import { MeDocument, SignUpDocument } from "./generated/graphql/graphql.js";
+import { MeDocument, SignInDocument, SignUpDocument } from "./generated/graphql/graphql.js";
 
-function startProcess(dataDir: string, port: number): ChildProcess {
+function startProcess(dataDir: string, port: number, logLevel = "warn"): ChildProcess {
   return spawn(process.execPath, [...startNodeFlags(), "--import", "tsx", "src/main.ts"], {
-    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" },
-    stdio: "ignore",
+    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: logLevel },
+    stdio: ["ignore", logLevel === "warn" ? "ignore" : "pipe", "ignore"],
   });
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
+}
+
+/** The messages of the JSON log lines a child wrote to stdout. */
+function logMessages(child: ChildProcess): () => string[] {
+  let text = "";
+  child.stdout!.on("data", (piece: Buffer) => (text += piece.toString()));
+  return () =>
+    text
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
 }
 
 async function waitUntilReady(url: string): Promise<void> {
@@ -44,7 +59,39 @@ describe("embedded database durability", () => {
       expect(me.me?.email).toBe("crash@example.com");
     } finally {
       child.kill("SIGTERM");
-      await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)));
+      await exitOf(child);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("stops cleanly on SIGTERM (exit 0, database closed and reopened), at once on a second signal", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "qbi-stop-"));
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    let child = startProcess(dataDir, port, "info");
+    try {
+      let messages = logMessages(child);
+      await waitUntilReady(url);
+      await execute(`${url}/graphql`, SignUpDocument, { email: "stop@example.com", password: "a long passphrase" });
+      child.kill("SIGTERM");
+      expect(await exitOf(child)).toBe(0);
+      expect(messages()).toContain("shutting down");
+      expect(messages()).not.toContain("second signal, exiting now");
+
+      child = startProcess(dataDir, port, "info");
+      messages = logMessages(child);
+      await waitUntilReady(url);
+      const signIn = await execute(`${url}/graphql`, SignInDocument, { email: "stop@example.com", password: "a long passphrase" });
+      expect(signIn.signIn.__typename).toBe("AuthPayload");
+      // Two different signals, so the kernel cannot merge them into one: the second arrives while
+      // the first one's shutdown is still closing the database.
+      child.kill("SIGTERM");
+      child.kill("SIGINT");
+      expect(await exitOf(child)).toBe(1);
+      expect(messages()).toEqual(expect.arrayContaining(["shutting down", "second signal, exiting now"]));
+    } finally {
+      child.kill("SIGKILL");
+      await exitOf(child);
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
