@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import * as client from "openid-client";
 import type { PrismaClient } from "../db/database.js";
-import type { Integration } from "../generated/prisma/client.js";
+import type { Integration, Prisma } from "../generated/prisma/client.js";
 import { TokenDecryptionError, type TokenCipher } from "../crypto/token-cipher.js";
 import type { Logger } from "../logger.js";
 import type { OAuthProvider, ProviderId } from "./provider.js";
@@ -14,7 +14,7 @@ import {
 } from "./errors.js";
 import { oauthErrorCode } from "./openid.js";
 import { openAccessToken, openRefreshToken, sealAccessToken, sealRefreshToken } from "./token-store.js";
-import { recordEvent } from "./audit.js";
+import { recordEvent, type AuditEvent } from "./audit.js";
 
 /** Tokens expiring within this window are refreshed before use. */
 export const REFRESH_WINDOW_MS = 5 * 60 * 1000;
@@ -121,22 +121,12 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
       }
       const reason = describeFailure(error);
       const lastError = `Refreshing ${name} access failed (${reason}); it will be retried`;
-      await prisma.$transaction(async (tx) => {
-        const released = await tx.integration.updateMany({
-          where: { id: row.id, refreshLeaseOwner: owner },
-          data: { ...release, lastError },
-        });
-        if (released.count === 1) {
-          await recordEvent(tx, {
-            userId: row.userId,
-            provider: row.provider,
-            type: "REFRESH_FAILED",
-            actorId: null,
-            outcome: "failure",
-            detail: lastError,
-          });
-        }
-      });
+      await updateRecordingEvent(
+        row,
+        { refreshLeaseOwner: owner },
+        { ...release, lastError },
+        { type: "REFRESH_FAILED", outcome: "failure", detail: lastError },
+      );
       logger.warn({ integrationId: row.id, provider: row.provider, reason }, "token refresh failed; tokens kept");
       // A token that is only close to expiry still works: better to use it than to fail.
       const stillValid = row.accessTokenExpiresAt && row.accessTokenExpiresAt.getTime() > now().getTime() + 10_000;
@@ -148,36 +138,27 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     // The provider has already issued these tokens (and may have retired the old refresh token):
     // losing them to a passing database error would force the user to reconnect, so retry.
     await withRetries(() =>
-      prisma.$transaction(async (tx) => {
-        const stored = await tx.integration.updateMany({
-          where: { id: row.id, refreshLeaseOwner: owner },
-          data: {
-            ...release,
-            accessTokenEnc: sealAccessToken(cipher, row.userId, row.provider, tokens.access_token),
-            // Providers that do not rotate send no refresh token: keep the one we have.
-            ...(tokens.refresh_token
-              ? { refreshTokenEnc: sealRefreshToken(cipher, row.userId, row.provider, tokens.refresh_token) }
-              : cipher.needsReencryption(row.refreshTokenEnc!)
-                ? // Sealed with a retired key: move it to the current one while we hold the lease.
-                  { refreshTokenEnc: sealRefreshToken(cipher, row.userId, row.provider, refreshToken) }
-                : {}),
-            ...(tokens.scope ? { scopes: tokens.scope.split(" ").filter(Boolean) } : {}),
-            accessTokenExpiresAt: new Date(at.getTime() + expiresIn * 1000),
-            lastRefreshedAt: at,
-            lastError: null,
-            tokenVersion: { increment: 1 },
-          },
-        });
-        if (stored.count === 1) {
-          await recordEvent(tx, {
-            userId: row.userId,
-            provider: row.provider,
-            type: "REFRESHED",
-            actorId: null,
-            outcome: "success",
-          });
-        }
-      }),
+      updateRecordingEvent(
+        row,
+        { refreshLeaseOwner: owner },
+        {
+          ...release,
+          accessTokenEnc: sealAccessToken(cipher, row.userId, row.provider, tokens.access_token),
+          // Providers that do not rotate send no refresh token: keep the one we have.
+          ...(tokens.refresh_token
+            ? { refreshTokenEnc: sealRefreshToken(cipher, row.userId, row.provider, tokens.refresh_token) }
+            : cipher.needsReencryption(row.refreshTokenEnc!)
+              ? // Sealed with a retired key: move it to the current one while we hold the lease.
+                { refreshTokenEnc: sealRefreshToken(cipher, row.userId, row.provider, refreshToken) }
+              : {}),
+          ...(tokens.scope ? { scopes: tokens.scope.split(" ").filter(Boolean) } : {}),
+          accessTokenExpiresAt: new Date(at.getTime() + expiresIn * 1000),
+          lastRefreshedAt: at,
+          lastError: null,
+          tokenVersion: { increment: 1 },
+        },
+        { type: "REFRESHED", outcome: "success" },
+      ),
     );
     logger.info({ integrationId: row.id, provider: row.provider }, "access token refreshed");
     return tokens.access_token;
@@ -189,29 +170,37 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
     guard: { refreshLeaseOwner: string } | { tokenVersion: number },
     message: string,
   ): Promise<void> {
+    await updateRecordingEvent(
+      row,
+      guard,
+      {
+        status: "RECONNECT_REQUIRED",
+        accessTokenEnc: null,
+        refreshTokenEnc: null,
+        accessTokenExpiresAt: null,
+        lastError: message,
+        tokenVersion: { increment: 1 },
+        refreshLeaseUntil: null,
+        refreshLeaseOwner: null,
+      },
+      { type: "RECONNECT_REQUIRED", outcome: "failure", detail: message },
+    );
+  }
+
+  /**
+   * Updates the row if `guard` still holds and, only then, records the server's `event` in the
+   * same transaction: a caller that lost the lease or the version race changes and records nothing.
+   */
+  async function updateRecordingEvent(
+    row: Integration,
+    guard: Prisma.IntegrationWhereInput,
+    data: Prisma.IntegrationUpdateManyMutationInput,
+    event: Pick<AuditEvent, "type" | "outcome" | "detail">,
+  ): Promise<void> {
     await prisma.$transaction(async (tx) => {
-      const marked = await tx.integration.updateMany({
-        where: { id: row.id, ...guard },
-        data: {
-          status: "RECONNECT_REQUIRED",
-          accessTokenEnc: null,
-          refreshTokenEnc: null,
-          accessTokenExpiresAt: null,
-          lastError: message,
-          tokenVersion: { increment: 1 },
-          refreshLeaseUntil: null,
-          refreshLeaseOwner: null,
-        },
-      });
-      if (marked.count === 1) {
-        await recordEvent(tx, {
-          userId: row.userId,
-          provider: row.provider,
-          type: "RECONNECT_REQUIRED",
-          actorId: null,
-          outcome: "failure",
-          detail: message,
-        });
+      const updated = await tx.integration.updateMany({ where: { id: row.id, ...guard }, data });
+      if (updated.count === 1) {
+        await recordEvent(tx, { ...event, userId: row.userId, provider: row.provider, actorId: null });
       }
     });
   }
