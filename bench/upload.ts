@@ -25,6 +25,7 @@ import { fileURLToPath } from "node:url";
 import { freePort } from "../scripts/free-port.js";
 import { startNodeFlags } from "../scripts/start-flags.js";
 import { dropboxContent } from "../src/dropbox/content-api.js";
+import { serverEnvForEmulator } from "../src/emulator/server-env.js";
 
 const MiB = 1024 * 1024;
 const MB = 1_000_000;
@@ -386,10 +387,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: "warn",
       DROPBOX_APP_KEY: CLIENT_ID,
       DROPBOX_APP_SECRET: CLIENT_SECRET,
-      DROPBOX_AUTHORIZE_URL: `${emulator.url}/oauth2/authorize`,
-      DROPBOX_TOKEN_URL: `${emulator.url}/oauth2/token`,
-      DROPBOX_API_URL: emulator.url,
-      DROPBOX_CONTENT_URL: emulator.url,
+      ...serverEnvForEmulator(emulator.url),
       DROPBOX_UPLOAD_CHUNK_BYTES: String(CHUNK),
       // A fixed threshold (glibc otherwise raises it after the first large free): buffers of
       // 128 KiB and more get their own mappings, returned on free, so RSS follows the live

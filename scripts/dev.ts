@@ -18,6 +18,7 @@ import { DEV_CLIENT } from "../src/emulator/dropbox/config.js";
 import { DEV_SPOTIFY_CLIENT } from "../src/emulator/spotify/config.js";
 import { emulatorOptionsFromEnv } from "../src/emulator/main.js";
 import { startProviderEmulator, type RunningEmulator } from "../src/emulator/start.js";
+import { serverEnvForEmulator } from "../src/emulator/server-env.js";
 
 const CALLBACK_PATH = "/users/dropbox/callback";
 const SPOTIFY_VARS = [
@@ -125,16 +126,10 @@ try {
     DROPBOX_APP_KEY: DEV_CLIENT.clientId,
     DROPBOX_APP_SECRET: DEV_CLIENT.clientSecret,
     DROPBOX_REDIRECT_URI: redirectUri,
-    DROPBOX_AUTHORIZE_URL: `${emulator.url}/oauth2/authorize`,
-    DROPBOX_TOKEN_URL: `${emulator.url}/oauth2/token`,
-    DROPBOX_API_URL: emulator.url,
-    DROPBOX_CONTENT_URL: emulator.url,
     SPOTIFY_CLIENT_ID: DEV_SPOTIFY_CLIENT.clientId,
     SPOTIFY_CLIENT_SECRET: DEV_SPOTIFY_CLIENT.clientSecret,
     SPOTIFY_REDIRECT_URI: spotifyRedirectUri,
-    SPOTIFY_AUTHORIZE_URL: `${emulator.url}/authorize`,
-    SPOTIFY_TOKEN_URL: `${emulator.url}/api/token`,
-    SPOTIFY_API_URL: emulator.url,
+    ...serverEnvForEmulator(emulator.url),
   });
   for (const name of ["DROPBOX_APP_KEY", ...DROPBOX_VARS, ...SPOTIFY_VARS]) process.env[name] = env[name];
   const config = loadConfig(env);

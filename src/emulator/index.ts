@@ -1,5 +1,6 @@
 export { startProviderEmulator, type EmulatorOptions, type RunningEmulator } from "./start.js";
 export { emulatorOptionsFromEnv, startEmulatorFromEnv } from "./main.js";
+export { serverEnvForEmulator } from "./server-env.js";
 export type { DropboxOptions, DropboxClientConfig, DropboxFilesOptions } from "./dropbox/config.js";
 export type { DropboxAccountConfig } from "./dropbox/accounts.js";
 export type { DropboxEmulatorControl, PendingConsentInfo, UploadLimits } from "./dropbox/control/control.js";

@@ -1,6 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { DEV_CLIENT } from "./dropbox/config.js";
 import { DEV_SPOTIFY_CLIENT } from "./spotify/config.js";
+import { serverEnvForEmulator } from "./server-env.js";
 import { startProviderEmulator, type EmulatorOptions, type RunningEmulator } from "./start.js";
 
 type Env = Record<string, string | undefined>;
@@ -54,12 +55,7 @@ export function startEmulatorFromEnv(env: Env = process.env): Promise<RunningEmu
 async function runCli(): Promise<void> {
   const emulator = await startEmulatorFromEnv();
   console.log(`Provider emulator (Dropbox, Spotify) listening on ${emulator.url}`);
-  console.log(`  DROPBOX_AUTHORIZE_URL=${emulator.url}/oauth2/authorize`);
-  console.log(`  DROPBOX_TOKEN_URL=${emulator.url}/oauth2/token`);
-  console.log(`  DROPBOX_API_URL=${emulator.url}  DROPBOX_CONTENT_URL=${emulator.url}`);
-  console.log(`  SPOTIFY_AUTHORIZE_URL=${emulator.url}/authorize`);
-  console.log(`  SPOTIFY_TOKEN_URL=${emulator.url}/api/token`);
-  console.log(`  SPOTIFY_API_URL=${emulator.url}`);
+  for (const [name, value] of Object.entries(serverEnvForEmulator(emulator.url))) console.log(`  ${name}=${value}`);
   const stop = () => {
     emulator.close().then(
       () => process.exit(0),

@@ -1,5 +1,5 @@
 import { freePort } from "../../scripts/free-port.js";
-import { startProviderEmulator, type RunningEmulator } from "../../src/emulator/index.js";
+import { serverEnvForEmulator, startProviderEmulator, type RunningEmulator } from "../../src/emulator/index.js";
 import { startTestServer, type TestServer } from "./server.js";
 import type { ServerOptions } from "../../src/server.js";
 import type { DatabaseMode, TestDatabase } from "./database.js";
@@ -60,15 +60,9 @@ export async function startDropboxStack(
       APP_URL,
       DROPBOX_APP_KEY: DROPBOX_KEY,
       DROPBOX_APP_SECRET: DROPBOX_SECRET,
-      DROPBOX_AUTHORIZE_URL: `${emulator.url}/oauth2/authorize`,
-      DROPBOX_TOKEN_URL: `${emulator.url}/oauth2/token`,
-      DROPBOX_API_URL: emulator.url,
-      DROPBOX_CONTENT_URL: emulator.url,
       SPOTIFY_CLIENT_ID: SPOTIFY_ID,
       SPOTIFY_CLIENT_SECRET: SPOTIFY_SECRET,
-      SPOTIFY_AUTHORIZE_URL: `${emulator.url}/authorize`,
-      SPOTIFY_TOKEN_URL: `${emulator.url}/api/token`,
-      SPOTIFY_API_URL: emulator.url,
+      ...serverEnvForEmulator(emulator.url),
       // Short enough for timeout tests, long enough for a loaded two-core machine.
       PROVIDER_TIMEOUT_MS: "4000",
       ...options.env,
