@@ -1,4 +1,4 @@
-import type { ObjectRef } from "@pothos/core";
+import type { ObjectRef, UnionRef } from "@pothos/core";
 import { z } from "zod";
 import { builder } from "./builder.js";
 import { parseArg } from "./validation.js";
@@ -22,6 +22,33 @@ export const PageInfo = builder.objectRef<PageInfoShape>("PageInfo").implement({
   }),
 });
 
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+/**
+ * A Relay-style `<name>Connection` (edges and pageInfo) with its `<name>Edge`, over any page
+ * shape: `edges` and `pageInfo` read the page. Add fields of a particular connection with
+ * builder.objectFields on the returned ref.
+ */
+export function connectionType<P, T>(
+  name: string,
+  node: ObjectRef<Types, T> | UnionRef<Types, T>,
+  read: { edges(page: P): Edge<T>[]; pageInfo(page: P): PageInfoShape },
+) {
+  const EdgeType = builder.objectRef<Edge<T>>(`${name}Edge`).implement({
+    // Pothos cannot relate a generic T to the ref's shape; the ref is built for exactly T.
+    fields: (t) => ({ cursor: t.exposeString("cursor"), node: t.field({ type: node, resolve: (e) => e.node as never }) }),
+  });
+  return builder.objectRef<P>(`${name}Connection`).implement({
+    fields: (t) => ({
+      edges: t.field({ type: [EdgeType], resolve: (page) => read.edges(page) }),
+      pageInfo: t.field({ type: PageInfo, resolve: (page) => read.pageInfo(page) }),
+    }),
+  });
+}
+
 /** A page of database rows whose cursor is the row id (stable under inserts). */
 export interface RowPage<T> {
   rows: T[];
@@ -30,24 +57,13 @@ export interface RowPage<T> {
 }
 
 export function rowConnection<T extends { id: string }>(name: string, node: ObjectRef<Types, T>) {
-  const Edge = builder.objectRef<T>(`${name}Edge`).implement({
-    fields: (t) => ({
-      cursor: t.string({ resolve: (row) => row.id }),
-      node: t.field({ type: node, resolve: (row) => row as never }),
-    }),
-  });
-  return builder.objectRef<RowPage<T>>(`${name}Connection`).implement({
-    fields: (t) => ({
-      edges: t.field({ type: [Edge], resolve: (page) => page.rows }),
-      pageInfo: t.field({
-        type: PageInfo,
-        resolve: (page) => ({
-          hasNextPage: page.hasNextPage,
-          hasPreviousPage: page.hasPreviousPage,
-          startCursor: page.rows[0]?.id ?? null,
-          endCursor: page.rows.at(-1)?.id ?? null,
-        }),
-      }),
+  return connectionType<RowPage<T>, T>(name, node, {
+    edges: (page) => page.rows.map((row) => ({ cursor: row.id, node: row })),
+    pageInfo: (page) => ({
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: page.rows[0]?.id ?? null,
+      endCursor: page.rows.at(-1)?.id ?? null,
     }),
   });
 }

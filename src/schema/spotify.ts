@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import { z } from "zod";
 import type { ObjectRef, UnionRef } from "@pothos/core";
 import { builder, UserErrorInterface } from "./builder.js";
-import { PageInfo, type Types } from "./connections.js";
+import { connectionType, type Types } from "./connections.js";
 import { UserFacingError, ValidationError } from "./errors.js";
 import { parseArg } from "./validation.js";
 import { addConnectMutations } from "./integrations.js";
@@ -119,33 +119,24 @@ interface ConnectionShape<T> {
 }
 
 /** A Relay-style connection over Spotify's offset paging, reporting whose token answered. */
-function connectionType<T>(name: string, node: ObjectRef<Types, T> | UnionRef<Types, T>) {
-  const Edge = builder.objectRef<{ cursor: string; node: T }>(`${name}Edge`).implement({
-    // Pothos cannot relate a generic T to the ref's shape; the ref is built for exactly T.
-    fields: (t) => ({ cursor: t.exposeString("cursor"), node: t.field({ type: node, resolve: (e) => e.node as never }) }),
-  });
-  return builder.objectRef<ConnectionShape<T>>(`${name}Connection`).implement({
-    fields: (t) => ({
-      edges: t.field({
-        type: [Edge],
-        resolve: (c) => c.page.items.map((item, i) => ({ cursor: cursorOf(c.page.offset + i), node: item })),
-      }),
-      pageInfo: t.field({
-        type: PageInfo,
-        resolve: ({ page }) => ({
-          hasNextPage: page.offset + page.items.length < page.total,
-          hasPreviousPage: page.offset > 0,
-          startCursor: page.items.length ? cursorOf(page.offset) : null,
-          endCursor: page.items.length ? cursorOf(page.offset + page.items.length - 1) : null,
-        }),
-      }),
-      totalCount: t.int({ resolve: (c) => c.page.total }),
-      tokenSource: t.field({ type: TokenSourceEnum, resolve: (c) => c.tokenSource }),
+function offsetConnection<T>(name: string, node: ObjectRef<Types, T> | UnionRef<Types, T>) {
+  const Connection = connectionType<ConnectionShape<T>, T>(name, node, {
+    edges: ({ page }) => page.items.map((item, i) => ({ cursor: cursorOf(page.offset + i), node: item })),
+    pageInfo: ({ page }) => ({
+      hasNextPage: page.offset + page.items.length < page.total,
+      hasPreviousPage: page.offset > 0,
+      startCursor: page.items.length ? cursorOf(page.offset) : null,
+      endCursor: page.items.length ? cursorOf(page.offset + page.items.length - 1) : null,
     }),
   });
+  builder.objectFields(Connection, (t) => ({
+    totalCount: t.int({ resolve: (c) => c.page.total }),
+    tokenSource: t.field({ type: TokenSourceEnum, resolve: (c) => c.tokenSource }),
+  }));
+  return Connection;
 }
 
-const TrackConnection = connectionType<Track>("SpotifyTrack", SpotifyTrack);
+const TrackConnection = offsetConnection<Track>("SpotifyTrack", SpotifyTrack);
 
 /** A playlist; `tokenSource` is set when it was fetched on its own (not as a search hit). */
 type PlaylistShape = Playlist & { tokenSource?: TokenSource; userOnly?: boolean };
@@ -185,8 +176,8 @@ const SearchResult = builder.unionType("SpotifySearchItem", {
   resolveType: (item) =>
     ({ TRACK: "SpotifyTrack", ALBUM: "SpotifyAlbum", ARTIST: "SpotifyArtist", PLAYLIST: "SpotifyPlaylist" })[(item as SearchItem).kind],
 });
-const SearchConnection = connectionType<SearchItem>("SpotifySearch", SearchResult as unknown as UnionRef<Types, SearchItem>);
-const PlaylistConnection = connectionType<PlaylistShape>("SpotifyPlaylist", SpotifyPlaylist);
+const SearchConnection = offsetConnection<SearchItem>("SpotifySearch", SearchResult as unknown as UnionRef<Types, SearchItem>);
+const PlaylistConnection = offsetConnection<PlaylistShape>("SpotifyPlaylist", SpotifyPlaylist);
 
 const TrackBatch = builder.objectRef<{ tracks: (Track | null)[]; tokenSource: TokenSource | null }>("SpotifyTrackBatch").implement({
   fields: (t) => ({
