@@ -6,32 +6,22 @@ import { databaseModes } from "./support/database.js";
 import { contentHashOf } from "../src/emulator/dropbox/files/content-hash.js";
 import { print } from "graphql";
 import { ALICE, clientOf, connectDropbox, signUpUser, startDropboxStack, type DropboxStack, type TestUser } from "./support/dropbox.js";
-import { expectTypename, type TypedResponse } from "./support/typed.js";
+import { expectTypename } from "./support/typed.js";
+import { EXPORT, exported, postExport, type UploadResponse } from "./support/export.js";
 import {
   CreateDropboxFolderDocument,
   DisconnectDropboxDocument,
   DropboxExportsDocument,
   ExportProgressDocument,
-  ExportToDropboxDocument,
   type ExportProgressSubscription,
   type ExportToDropboxMutation,
   type ExportToDropboxMutationVariables,
 } from "./generated/graphql/graphql.js";
 
 const MiB = 1024 * 1024;
-// ExportToDropbox is a GraphQL multipart request and ExportProgress a server-sent event stream, neither
-// of which graphql-request sends: the tests post the generated documents' text themselves.
-const EXPORT = print(ExportToDropboxDocument);
+// ExportProgress is a server-sent event stream, which graphql-request does not read: the tests post
+// the generated document's text themselves.
 const EXPORT_PROGRESS = print(ExportProgressDocument);
-
-type UploadResponse = Omit<TypedResponse<ExportToDropboxMutation>, "headers">;
-
-/** The exportToDropbox result of an upload the server answered with data. */
-function exported(res: UploadResponse): ExportToDropboxMutation["exportToDropbox"] {
-  const result = res.json.data?.exportToDropbox;
-  if (!result) throw new Error(`exportToDropbox answered ${res.status} ${res.text}`);
-  return result;
-}
 
 const BOUNDARY = "----qbi-test-boundary";
 
@@ -73,25 +63,12 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     await clientOf(stack.server, user).request(DisconnectDropboxDocument);
   });
 
-  /** ExportToDropbox as a multipart request (the file is the `0` part, mapped to variables.file). */
-  async function upload(
+  const upload = (
     bytes: Uint8Array,
     fileName: string,
-    variables: Omit<ExportToDropboxMutationVariables, "file"> = {},
-    headers: Record<string, string> = { "x-graphql-yoga-csrf": "1" },
-  ): Promise<UploadResponse> {
-    const form = new FormData();
-    form.set("operations", JSON.stringify({ query: EXPORT, variables: { file: null, ...variables } }));
-    form.set("map", JSON.stringify({ 0: ["variables.file"] }));
-    form.set("0", new Blob([bytes as BlobPart]), fileName);
-    const response = await fetch(stack.server.graphqlUrl, {
-      method: "POST",
-      body: form,
-      headers: { authorization: `Bearer ${user.token}`, ...headers },
-    });
-    const text = await response.text();
-    return { status: response.status, json: JSON.parse(text) as UploadResponse["json"], text };
-  }
+    variables?: Omit<ExportToDropboxMutationVariables, "file">,
+    headers?: Record<string, string>,
+  ) => postExport(stack.server.graphqlUrl, user.token, { bytes, name: fileName }, variables, headers);
   const counts = () => stack.emulator.dropbox.callCounts();
   const delta = (before: Record<string, number>, key: string) => (counts()[key] ?? 0) - (before[key] ?? 0);
   const fileAt = (path: string) =>

@@ -2,26 +2,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { databaseModes } from "./support/database.js";
 import { ALICE, clientOf, connectDropbox, follow, signUpUser, startDropboxStack, type DropboxStack, type TestUser } from "./support/dropbox.js";
 import { expectTypename } from "./support/typed.js";
-import { DisconnectDropboxDocument, StartDropboxConnectDocument } from "./generated/graphql/graphql.js";
-
-// shareLink and shareUrl are not in test/operations' ExportToDropbox, so this file sends its own text.
-const EXPORT = `mutation($file: File!, $conflict: ExportConflictMode, $shareLink: Boolean) {
-  exportToDropbox(file: $file, conflict: $conflict, shareLink: $shareLink) {
-    __typename
-    ... on DropboxExport { id status finalPath shareUrl errorCode errorMessage }
-    ... on UserError { message code }
-  }
-}`;
-
-interface Exported {
-  __typename: string;
-  id: string;
-  status: string;
-  finalPath: string;
-  shareUrl: string | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-}
+import { exported, postExport } from "./support/export.js";
+import {
+  DisconnectDropboxDocument,
+  StartDropboxConnectDocument,
+  type ExportToDropboxMutationVariables,
+} from "./generated/graphql/graphql.js";
 
 const LINK = (name: string) => new RegExp(`^https://www\\.dropbox\\.com/scl/fi/[0-9a-f]+/${encodeURIComponent(name)}\\?dl=0$`);
 
@@ -46,21 +32,12 @@ describe.each(databaseModes())("Dropbox export share links (%s database)", (mode
     await clientOf(stack.server, user).request(DisconnectDropboxDocument);
   });
 
-  /** exportToDropbox as a GraphQL multipart request; returns the DropboxExport it answered. */
-  async function upload(content: string, fileName: string, variables: Record<string, unknown> = {}): Promise<Exported> {
-    const form = new FormData();
-    form.set("operations", JSON.stringify({ query: EXPORT, variables: { file: null, ...variables } }));
-    form.set("map", JSON.stringify({ 0: ["variables.file"] }));
-    form.set("0", new Blob([content]), fileName);
-    const response = await fetch(stack.server.graphqlUrl, {
-      method: "POST",
-      body: form,
-      headers: { authorization: `Bearer ${user.token}`, "x-graphql-yoga-csrf": "1" },
-    });
-    const text = await response.text();
-    const result = (JSON.parse(text) as { data?: { exportToDropbox?: Exported } }).data?.exportToDropbox;
-    if (result?.__typename !== "DropboxExport") throw new Error(`exportToDropbox answered ${response.status} ${text}`);
-    return result;
+  /** The DropboxExport an upload answered with; every upload here reaches Dropbox. */
+  async function upload(content: string, fileName: string, variables?: Omit<ExportToDropboxMutationVariables, "file">) {
+    const res = await postExport(stack.server.graphqlUrl, user.token, { bytes: content, name: fileName }, variables);
+    const result = expectTypename(exported(res), "DropboxExport");
+    if (!result.finalPath) throw new Error(`exportToDropbox answered ${res.text}`);
+    return { ...result, finalPath: result.finalPath };
   }
 
   const counts = () => stack.emulator.dropbox.callCounts();
