@@ -88,17 +88,21 @@ try {
 
 const redirectUri = `${baseConfig.publicUrl}${CALLBACK_PATH}`;
 const spotifyRedirectUri = `${baseConfig.publicUrl}/auth/spotify/callback`;
+// The server and the emulator must agree on the clients and the redirect URIs.
+const devClients = {
+  DROPBOX_APP_KEY: DEV_CLIENT.clientId,
+  DROPBOX_APP_SECRET: DEV_CLIENT.clientSecret,
+  DROPBOX_REDIRECT_URI: redirectUri,
+  SPOTIFY_CLIENT_ID: DEV_SPOTIFY_CLIENT.clientId,
+  SPOTIFY_CLIENT_SECRET: DEV_SPOTIFY_CLIENT.clientSecret,
+  SPOTIFY_REDIRECT_URI: spotifyRedirectUri,
+};
 let emulatorOptions;
 try {
   emulatorOptions = emulatorOptionsFromEnv({
     EMULATOR_PORT: env.EMULATOR_PORT,
     EMULATOR_AUTO_APPROVE: env.EMULATOR_AUTO_APPROVE,
-    DROPBOX_APP_KEY: DEV_CLIENT.clientId,
-    DROPBOX_APP_SECRET: DEV_CLIENT.clientSecret,
-    DROPBOX_REDIRECT_URI: redirectUri,
-    SPOTIFY_CLIENT_ID: DEV_SPOTIFY_CLIENT.clientId,
-    SPOTIFY_CLIENT_SECRET: DEV_SPOTIFY_CLIENT.clientSecret,
-    SPOTIFY_REDIRECT_URI: spotifyRedirectUri,
+    ...devClients,
   });
 } catch (error) {
   fail(`npm run dev: ${(error as Error).message}`);
@@ -121,16 +125,7 @@ stopOnSignals(logger, stopAll);
 try {
   emulator = await startProviderEmulator(emulatorOptions);
 
-  // The server and the emulator must agree on the client and the redirect URI.
-  Object.assign(env, {
-    DROPBOX_APP_KEY: DEV_CLIENT.clientId,
-    DROPBOX_APP_SECRET: DEV_CLIENT.clientSecret,
-    DROPBOX_REDIRECT_URI: redirectUri,
-    SPOTIFY_CLIENT_ID: DEV_SPOTIFY_CLIENT.clientId,
-    SPOTIFY_CLIENT_SECRET: DEV_SPOTIFY_CLIENT.clientSecret,
-    SPOTIFY_REDIRECT_URI: spotifyRedirectUri,
-    ...serverEnvForEmulator(emulator.url),
-  });
+  Object.assign(env, devClients, serverEnvForEmulator(emulator.url));
   for (const name of ["DROPBOX_APP_KEY", ...DROPBOX_VARS, ...SPOTIFY_VARS]) process.env[name] = env[name];
   const config = loadConfig(env);
 
