@@ -1,9 +1,9 @@
 import type { RpcEndpoint } from "../api/dispatch.js";
-import { lookupError, routeError } from "../api/errors.js";
+import { routeError } from "../api/errors.js";
 import { listFolder, listFolderContinue } from "./list-folder.js";
 import { metadataJson } from "./metadata.js";
+import { nodeAtPath } from "./node-at.js";
 import { readPath, resolveParts } from "./paths.js";
-import { lowerPath } from "./tree.js";
 import { createFolder, WriteFailure } from "./write.js";
 
 /** The RPC (non-content) files routes. */
@@ -33,15 +33,7 @@ export const fileEndpoints: RpcEndpoint[] = [
     key: "get_metadata",
     scope: "files.metadata.read",
     takesArg: true,
-    handle: (ctx, args) => {
-      const ref = readPath(args, "path", "get_metadata");
-      if (ref === "malformed") throw lookupError("malformed_path");
-      const tree = ctx.state.drive(ctx.account.accountId);
-      const parts = resolveParts(tree, ref);
-      const node = parts === null ? undefined : tree.get(lowerPath(parts));
-      if (!node) throw lookupError("not_found");
-      return metadataJson(node);
-    },
+    handle: (ctx, args) => metadataJson(nodeAtPath(ctx, args)),
   },
   {
     style: "rpc",

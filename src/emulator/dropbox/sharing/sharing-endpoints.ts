@@ -1,20 +1,8 @@
-import type { ArgReader } from "../api/args.js";
 import type { ApiContext, RpcEndpoint } from "../api/dispatch.js";
-import { lookupError, routeError } from "../api/errors.js";
-import { readPath, resolveParts } from "../files/paths.js";
-import { lowerPath, type TreeNode } from "../files/tree.js";
+import { routeError } from "../api/errors.js";
+import { nodeAtPath } from "../files/node-at.js";
+import type { TreeNode } from "../files/tree.js";
 import { linkMetadataJson, readLinkSettings } from "./shared-links.js";
-
-/** The file or folder a sharing route's `path` names; LookupError (as the path member) if none. */
-function itemAt(ctx: ApiContext, args: ArgReader): TreeNode {
-  const ref = readPath(args, "path", "get_metadata");
-  if (ref === "malformed") throw lookupError("malformed_path");
-  const tree = ctx.state.drive(ctx.account.accountId);
-  const parts = resolveParts(tree, ref);
-  const node = parts === null ? undefined : tree.get(lowerPath(parts));
-  if (!node) throw lookupError("not_found");
-  return node;
-}
 
 /** Folders containing `node`, innermost first: list_shared_links reports their links too unless direct_only. */
 function ancestors(ctx: ApiContext, node: TreeNode): TreeNode[] {
@@ -37,7 +25,7 @@ export const sharingEndpoints: RpcEndpoint[] = [
     scope: "sharing.write",
     takesArg: true,
     handle: (ctx, args) => {
-      const node = itemAt(ctx, args);
+      const node = nodeAtPath(ctx, args);
       const settings = readLinkSettings(args);
       const links = ctx.state.links;
       const existing = links.find(ctx.account.accountId, node.id);
@@ -75,7 +63,7 @@ export const sharingEndpoints: RpcEndpoint[] = [
       if (args.optionalString("path") === undefined) {
         items = ctx.state.links.list(accountId).flatMap((link) => tree.getById(link.nodeId) ?? []);
       } else {
-        const node = itemAt(ctx, args);
+        const node = nodeAtPath(ctx, args);
         items = directOnly ? [node] : [node, ...ancestors(ctx, node)];
       }
       const links = items.flatMap((node) => {
