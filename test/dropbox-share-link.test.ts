@@ -126,7 +126,11 @@ describe.each(databaseModes())("Dropbox export share links (%s database)", (mode
     const callback = await follow(atProvider.location!, user.cookie);
     expect(new URL(callback.location!).searchParams.get("dropbox")).toBe("connected");
 
+    const before = counts();
     const exported = await upload("round 4", "old-grant.pdf", { shareLink: true });
+    // missing_scope is a 401 that no fresh token cures: one sharing call, no refresh.
+    expect(delta(before, "create_shared_link_with_settings")).toBe(1);
+    expect(delta(before, "token:refresh_token")).toBe(0);
     expect(exported).toMatchObject({
       status: "COMPLETED",
       shareUrl: null,

@@ -2,6 +2,9 @@ import type { Fetch } from "../oauth/openid.js";
 import { callProvider, retryAfterSeconds } from "../oauth/provider-call.js";
 import { ProviderHttpError } from "../oauth/provider-http-error.js";
 
+/** 401 tags about the grant or the account, not the token: missing scopes, an app denied the route, a suspended user. */
+const GRANT_REFUSALS = new Set(["missing_scope", "route_access_denied", "user_suspended"]);
+
 /** A Dropbox API error answer: 401 auth errors, 409 route errors (`error_summary` tags), 429. */
 export class DropboxApiError extends ProviderHttpError {
   override name = "DropboxApiError";
@@ -15,6 +18,11 @@ export class DropboxApiError extends ProviderHttpError {
     readonly detail: unknown = undefined,
   ) {
     super("DROPBOX", status, `Dropbox answered ${status} ${summary}`, retryAfterSeconds);
+  }
+
+  /** Dropbox also answers 401 for what the grant does not allow; a refreshed token changes none of that. */
+  override get tokenRejected(): boolean {
+    return super.tokenRejected && !GRANT_REFUSALS.has(this.tag);
   }
 }
 

@@ -16,7 +16,8 @@ export interface IntegrationLoader {
   /** A usable access token, refreshed first when it is about to expire. */
   accessToken(userId: string, provider: ProviderId, options?: { force?: boolean }): Promise<string>;
   /**
-   * Runs `call` with a token; a 401 from the provider triggers one forced refresh and one retry.
+   * Runs `call` with a token; a refused token (a 401 not about the grant) triggers one forced
+   * refresh and one retry.
    * `revalidate` re-reads the integration first, for long operations (uploads) that outlive a token.
    */
   withAccessToken<T>(
@@ -71,7 +72,7 @@ export function createIntegrationLoader(prisma: PrismaClient, refresher: TokenRe
       try {
         return await call(token);
       } catch (error) {
-        if (!(error instanceof ProviderHttpError) || error.status !== 401) throw error;
+        if (!(error instanceof ProviderHttpError) || !error.tokenRejected) throw error;
         const fresh = await loader.accessToken(userId, provider, { force: true });
         return call(fresh);
       }

@@ -1,8 +1,8 @@
 import type { ProviderId } from "./provider.js";
 
 /**
- * A provider's own error answer to an API call (not a network failure). The status lets the
- * token loader recognise a 401 and retry once with a refreshed token, whatever the provider.
+ * A provider's own error answer to an API call (not a network failure). `tokenRejected` lets the
+ * token loader retry once with a refreshed token, whatever the provider.
  */
 export class ProviderHttpError extends Error {
   constructor(
@@ -12,5 +12,10 @@ export class ProviderHttpError extends Error {
     readonly retryAfterSeconds: number | null,
   ) {
     super(message);
+  }
+
+  /** The access token itself was refused (a 401), so a refreshed one may succeed. */
+  get tokenRejected(): boolean {
+    return this.status === 401;
   }
 }
