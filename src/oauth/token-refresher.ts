@@ -19,6 +19,11 @@ import { recordEvent, type AuditEvent } from "./audit.js";
 /** Tokens expiring within this window are refreshed before use. */
 export const REFRESH_WINDOW_MS = 5 * 60 * 1000;
 
+/** Tokens that expire before this moment, or at an unknown time, are refreshed before use. */
+export const refreshDeadline = (now: Date) => new Date(now.getTime() + REFRESH_WINDOW_MS);
+
+export const refreshDue = (expiresAt: Date | null, now: Date) => expiresAt === null || expiresAt <= refreshDeadline(now);
+
 export interface TokenRefresherDeps {
   prisma: PrismaClient;
   cipher: TokenCipher;
@@ -207,8 +212,7 @@ export function createTokenRefresher(deps: TokenRefresherDeps): TokenRefresher {
 
   async function accessToken(row: Integration, options: { force?: boolean }): Promise<string> {
     usable(row);
-    const expiresAt = row.accessTokenExpiresAt?.getTime() ?? 0;
-    if (!options.force && expiresAt - now().getTime() > REFRESH_WINDOW_MS) return openAccessToken(cipher, row)!;
+    if (!options.force && !refreshDue(row.accessTokenExpiresAt, now())) return openAccessToken(cipher, row)!;
     const key = `${row.id}:${row.tokenVersion}`;
     let shared = inFlight.get(key);
     if (!shared) {

@@ -8,8 +8,8 @@ import type { ObjectRef } from "@pothos/core";
 import { RoleEnum, UserType } from "./user.js";
 import { ConnectStart, DisconnectPayload, IntegrationType, ProviderEnum, StatusEnum } from "./integrations.js";
 import type { Prisma, IntegrationEvent } from "../generated/prisma/client.js";
-import { PROVIDER_IDS, type ProviderId } from "../oauth/provider.js";
-import { integrationStatusWhere, type IntegrationStatus } from "../oauth/integration-status.js";
+import { PROVIDER_IDS } from "../oauth/provider.js";
+import { integrationsWithStatus } from "../oauth/integration-status.js";
 import { disconnectIntegration } from "../oauth/disconnect.js";
 import { startConnect } from "../oauth/connect.js";
 import { ensureSystemUserId, findSystemUserId, SYSTEM_USER_EMAIL } from "../oauth/system-account.js";
@@ -43,15 +43,6 @@ type UserRow = Prisma.UserGetPayload<{ include: { integrations: true } }>;
 
 const UserConnection = rowConnection("User", UserType as unknown as ObjectRef<Types, UserRow>);
 
-/** The where clause for one integration status (of one provider, or of any). */
-function statusWhere(status: IntegrationStatus, provider: ProviderId | null | undefined, now: Date): Prisma.UserWhereInput {
-  const scope = provider ? { provider } : {};
-  if (status === "NOT_CONNECTED") {
-    return { integrations: { none: { ...scope, status: { in: ["CONNECTED", "RECONNECT_REQUIRED"] } } } };
-  }
-  return { integrations: { some: { ...scope, ...integrationStatusWhere(status, now) } } };
-}
-
 builder.queryField("users", (t) =>
   t.field({
     type: UserConnection,
@@ -70,7 +61,9 @@ builder.queryField("users", (t) =>
         AND: [
           { email: { not: SYSTEM_USER_EMAIL } },
           ...(email ? [{ email: { contains: email.toLowerCase() } }] : []),
-          ...(filter.integrationStatus ? [statusWhere(filter.integrationStatus, filter.provider, ctx.services.now())] : []),
+          ...(filter.integrationStatus
+            ? [{ integrations: integrationsWithStatus(filter.integrationStatus, ctx.services.now(), filter.provider ? { provider: filter.provider } : {}) }]
+            : []),
           ...(!filter.integrationStatus && filter.provider ? [{ integrations: { some: { provider: filter.provider } } }] : []),
         ],
       };
