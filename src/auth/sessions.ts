@@ -1,5 +1,5 @@
-import { sha256 } from "@oslojs/crypto/sha2";
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
+import { sha256Hex } from "../crypto/sha256-hex.js";
 import type { PrismaClient } from "../db/database.js";
 import type { Role } from "../generated/prisma/client.js";
 
@@ -37,9 +37,7 @@ export function generateSessionToken(randomBytes: (n: number) => Uint8Array): st
   return encodeBase32LowerCaseNoPadding(randomBytes(20));
 }
 
-export function sessionIdOf(token: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
-}
+export const sessionIdOf = sha256Hex;
 
 export function createSessionStore(
   prisma: PrismaClient,

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import * as client from "openid-client";
-import { sha256 } from "@oslojs/crypto/sha2";
-import { encodeHexLowerCase } from "@oslojs/encoding";
+import { sha256Hex } from "../crypto/sha256-hex.js";
 import type { Services } from "../context.js";
 import type { ProviderId } from "./provider.js";
 import { ProviderNotConfiguredError } from "./errors.js";
@@ -10,9 +9,7 @@ import { resolveReturnTo } from "./return-to.js";
 
 export const STATE_TTL_MS = 10 * 60 * 1000;
 
-export function stateIdOf(state: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(state)));
-}
+export const stateIdOf = sha256Hex;
 
 export function verifierContext(stateId: string): string {
   return `oauth-state:${stateId}`;
