@@ -1,5 +1,4 @@
-import { sha256 } from "@oslojs/crypto/sha2";
-import { encodeHexLowerCase } from "@oslojs/encoding";
+import { sha256Hex } from "../crypto/sha256-hex.js";
 import type { PrismaClient } from "../db/database.js";
 
 /** Five wrong passwords within 15 minutes lock sign-in for that email for 15 minutes. */
@@ -7,7 +6,7 @@ export const MAX_FAILURES = 5;
 export const WINDOW_MS = 15 * 60 * 1000;
 export const LOCK_MS = 15 * 60 * 1000;
 
-const keyOf = (email: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(email)));
+const keyOf = sha256Hex;
 
 export interface SignInThrottle {
   /** Seconds until sign-in is allowed again, or 0. */
@@ -31,18 +30,19 @@ export function createSignInThrottle(prisma: PrismaClient, now: () => Date): Sig
       const id = keyOf(email);
       const at = now();
       await prisma.$transaction(async (tx) => {
-        // Row lock: concurrent failures for one email count one after another.
         await tx.$executeRaw`INSERT INTO "SignInThrottle" (id, failures, "windowStartedAt") VALUES (${id}, 0, ${at}) ON CONFLICT (id) DO NOTHING`;
-        await tx.$executeRaw`SELECT 1 FROM "SignInThrottle" WHERE id = ${id} FOR UPDATE`;
-        const row = await tx.signInThrottle.findUniqueOrThrow({ where: { id } });
-        const fresh = at.getTime() - row.windowStartedAt.getTime() > WINDOW_MS;
-        const failures = fresh ? 1 : row.failures + 1;
+        // Row lock: concurrent failures for one email count one after another.
+        const [row] = await tx.$queryRaw<{ failures: number; windowStartedAt: Date }[]>`
+          SELECT failures, "windowStartedAt" FROM "SignInThrottle" WHERE id = ${id} FOR UPDATE`;
+        const fresh = at.getTime() - row!.windowStartedAt.getTime() > WINDOW_MS;
+        const failures = fresh ? 1 : row!.failures + 1;
+        const locks = failures >= MAX_FAILURES;
         await tx.signInThrottle.update({
           where: { id },
           data: {
-            failures: failures >= MAX_FAILURES ? 0 : failures,
-            windowStartedAt: fresh || failures >= MAX_FAILURES ? at : row.windowStartedAt,
-            ...(failures >= MAX_FAILURES ? { lockedUntil: new Date(at.getTime() + LOCK_MS) } : {}),
+            failures: locks ? 0 : failures,
+            windowStartedAt: fresh || locks ? at : row!.windowStartedAt,
+            ...(locks ? { lockedUntil: new Date(at.getTime() + LOCK_MS) } : {}),
           },
         });
       });
