@@ -1,6 +1,10 @@
 import type { Fetch } from "../oauth/openid.js";
 import { callProvider, retryAfterSeconds } from "../oauth/provider-call.js";
 import { ProviderHttpError } from "../oauth/provider-http-error.js";
+import { ProviderNotConfiguredError } from "../oauth/errors.js";
+import type { Config } from "../config.js";
+import type { Services } from "../context.js";
+import type { DropboxContentHttp } from "./content-api.js";
 
 /** 401 tags about the grant or the account, not the token: missing scopes, an app denied the route, a suspended user. */
 const GRANT_REFUSALS = new Set(["missing_scope", "route_access_denied", "user_suspended"]);
@@ -30,6 +34,23 @@ export interface DropboxHttp {
   apiUrl: string;
   fetch: Fetch;
   timeoutMs: number;
+}
+
+type DropboxConfig = NonNullable<Config["dropbox"]>;
+
+/**
+ * The server's Dropbox app and how to call it (API and content hosts, the server's fetch and
+ * provider timeout); ProviderNotConfiguredError when the server has no Dropbox app.
+ */
+export function configuredDropbox(services: Pick<Services, "config" | "fetch">): {
+  config: DropboxConfig;
+  http: DropboxHttp & DropboxContentHttp;
+} {
+  const config = services.config.dropbox;
+  if (!config) throw new ProviderNotConfiguredError("DROPBOX");
+  const { fetch } = services;
+  const timeoutMs = services.config.providerTimeoutMs;
+  return { config, http: { apiUrl: config.apiUrl, contentUrl: config.contentUrl, fetch, timeoutMs } };
 }
 
 /**

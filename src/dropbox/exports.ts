@@ -2,9 +2,9 @@ import type { Readable } from "node:stream";
 import type { Services } from "../context.js";
 import type { DropboxExport } from "../generated/prisma/client.js";
 import type { IntegrationLoader } from "../oauth/integration-loader.js";
-import { NotConnectedError, ProviderNotConfiguredError, ProviderUnavailableError, ReconnectRequiredError } from "../oauth/errors.js";
+import { NotConnectedError, ProviderUnavailableError, ReconnectRequiredError } from "../oauth/errors.js";
 import { UserFacingError, ValidationError } from "../schema/errors.js";
-import { DropboxApiError } from "./api.js";
+import { configuredDropbox, DropboxApiError, type DropboxHttp } from "./api.js";
 import { checkName, normalizeFolderPath } from "./paths.js";
 import { publicShareLink } from "./sharing.js";
 import { UploadInterruptedError } from "./chunk-reader.js";
@@ -68,9 +68,8 @@ export async function exportToDropbox(
   file: IncomingFile,
   options: { folder?: string | null; conflict: ConflictMode; shareLink?: boolean },
 ): Promise<DropboxExport> {
-  const dropbox = services.config.dropbox;
   try {
-    if (!dropbox) throw new ProviderNotConfiguredError("DROPBOX");
+    const dropbox = configuredDropbox(services);
     const name = sanitizeFileName(file.name);
     if (!name.ok) throw new ValidationError("file", name.message);
     let folder = "";
@@ -102,7 +101,7 @@ async function runUpload(
   file: IncomingFile,
   record: DropboxExport,
   { conflict, shareLink }: { conflict: ConflictMode; shareLink: boolean },
-  dropbox: NonNullable<Services["config"]["dropbox"]>,
+  dropbox: ReturnType<typeof configuredDropbox>,
 ): Promise<DropboxExport> {
   const { prisma, logger } = services;
   let validatedAt = -Infinity;
@@ -112,14 +111,14 @@ async function runUpload(
       file.stream(),
       { path: record.targetPath, mode: conflict === "OVERWRITE" ? "overwrite" : "add", autorename: conflict === "AUTORENAME" },
       {
-        http: { contentUrl: dropbox.contentUrl, fetch: services.fetch, timeoutMs: services.config.providerTimeoutMs },
+        http: dropbox.http,
         withToken: (call) => {
           const now = services.now().getTime();
           const revalidate = now - validatedAt >= REVALIDATE_TOKEN_EVERY_MS;
           if (revalidate) validatedAt = now;
           return loader.withAccessToken(userId, "DROPBOX", call, { revalidate });
         },
-        chunkBytes: dropbox.uploadChunkBytes,
+        chunkBytes: dropbox.config.uploadChunkBytes,
         onProgress: async (bytesSent) => {
           const now = performance.now();
           if (now - reportedAt < PROGRESS_EVERY_MS) return;
@@ -129,7 +128,7 @@ async function runUpload(
       },
     );
     // Before the record turns COMPLETED, so whoever watches it sees the link with the completion.
-    const share = shareLink ? await shareLinkOrNote(services, loader, userId, record.id, uploaded.path, dropbox) : null;
+    const share = shareLink ? await shareLinkOrNote(services, loader, userId, record.id, uploaded.path, dropbox.http) : null;
     const done = await prisma.dropboxExport.update({
       where: { id: record.id },
       data: {
@@ -165,10 +164,9 @@ async function shareLinkOrNote(
   userId: string,
   exportId: string,
   path: string,
-  dropbox: NonNullable<Services["config"]["dropbox"]>,
+  http: DropboxHttp,
 ): Promise<{ shareUrl: string | null; errorMessage: string | null }> {
   try {
-    const http = { apiUrl: dropbox.apiUrl, fetch: services.fetch, timeoutMs: services.config.providerTimeoutMs };
     return { shareUrl: await publicShareLink(http, loader, userId, path), errorMessage: null };
   } catch (error) {
     // Messages here come from dropboxRpc and the token loader: Dropbox's error summaries, no tokens.

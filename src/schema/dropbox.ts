@@ -4,6 +4,7 @@ import { ValidationError } from "./errors.js";
 import { parseArg } from "./validation.js";
 import { z } from "zod";
 import { normalizeFolderPath } from "../dropbox/paths.js";
+import { configuredDropbox } from "../dropbox/api.js";
 import { DropboxPathNotFoundError, listFolders } from "../dropbox/folders.js";
 import {
   NotConnectedError,
@@ -79,9 +80,7 @@ builder.queryField("dropboxFolders", (t) =>
       first: t.arg.int({ required: false, description: "Page size, 1 to 2000" }),
     },
     resolve: async (_root, args, ctx) => {
-      const dropbox = ctx.services.config.dropbox;
-      if (!dropbox) throw new ProviderNotConfiguredError("DROPBOX");
-      const http = { apiUrl: dropbox.apiUrl, fetch: ctx.services.fetch, timeoutMs: ctx.services.config.providerTimeoutMs };
+      const { http } = configuredDropbox(ctx.services);
       if (args.cursor) {
         const cursor = parseArg("cursor", z.string().max(4096, "cursor is not valid"), args.cursor);
         return listFolders(http, ctx.integrations, ctx.viewer!.id, { cursor });

@@ -10,6 +10,7 @@ import { takeUpload } from "../http/upload-registry.js";
 import { DropboxExportFailedError, exportToDropbox } from "../dropbox/exports.js";
 import { createDropboxFolder, DropboxPathConflictError } from "../dropbox/folders.js";
 import { normalizeFolderPath } from "../dropbox/paths.js";
+import { configuredDropbox } from "../dropbox/api.js";
 import { NotConnectedError, ProviderNotConfiguredError, ProviderUnavailableError, ReconnectRequiredError } from "../oauth/errors.js";
 
 builder.scalarType("File", {
@@ -109,11 +110,9 @@ builder.mutationField("createDropboxFolder", (t) =>
     errors: { types: [ValidationError, DropboxPathConflictError, ...providerErrors] },
     args: { path: t.arg.string({ required: true, description: "Absolute Dropbox path, e.g. /QuizzicalBeats/2026" }) },
     resolve: async (_root, args, ctx) => {
-      const dropbox = ctx.services.config.dropbox;
-      if (!dropbox) throw new ProviderNotConfiguredError("DROPBOX");
+      const { http } = configuredDropbox(ctx.services);
       const check = normalizeFolderPath(args.path);
       if (!check.ok) throw new ValidationError("path", check.message);
-      const http = { apiUrl: dropbox.apiUrl, fetch: ctx.services.fetch, timeoutMs: ctx.services.config.providerTimeoutMs };
       return createDropboxFolder(http, ctx.integrations, ctx.viewer!.id, check.value);
     },
   }),
