@@ -98,12 +98,17 @@ describe("readChunks", () => {
     stream.write(randomBytes(40 * KiB));
     await reader.next();
     reader.stop();
+    expect(stream.listenerCount("data")).toBe(0);
     stream.resume();
     stream.end(randomBytes(100 * KiB));
     await new Promise((resolve) => stream.once("end", resolve));
+    expect(stream.readableEnded).toBe(true);
     const late = new PassThrough();
     readChunks(late, 16 * KiB).stop();
+    // Its error listener stays: without one, this destroy would be an uncaught error.
+    expect(late.listenerCount("error")).toBe(1);
     late.destroy(new Error("client went away"));
     await new Promise((resolve) => late.once("close", resolve));
+    expect(late.errored?.message).toBe("client went away");
   });
 });

@@ -26,7 +26,6 @@ let nextId = 0;
 
 function startWorker(): Worker {
   const started = new Worker(WORKER_SOURCE, { eval: true });
-  started.unref();
   started.on("message", ({ id, digest }: { id: number; digest: Uint8Array }) => {
     const job = pending.get(id);
     pending.delete(id);

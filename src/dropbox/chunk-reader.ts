@@ -117,11 +117,9 @@ export function readChunks(stream: Readable, size: number): ChunkReader {
 
   return {
     next() {
-      // All but the chunk returned last are the caller's no longer.
-      while (lent.length > 1) {
-        const done = lent.shift()!;
-        free.push(done.length === size ? done : Buffer.from(done.buffer, done.byteOffset, size));
-      }
+      // All but the chunk returned last are the caller's no longer (a short chunk is the last one
+      // of all, so what comes back here is always a whole buffer).
+      while (lent.length > 1) free.push(lent.shift()!);
       if (leftover && free.length > 0) {
         leftover = take(leftover);
         if (!leftover && !streamEnded) stream.resume();

@@ -13,10 +13,11 @@ export interface UploadTarget {
 
 export interface UploadDeps {
   http: DropboxContentHttp;
-  /** Runs a call with a valid access token (refreshing as needed, retrying once after a 401). */
+  /** Runs a call with a valid access token (refreshing as needed, retrying once if Dropbox refuses the token). */
   withToken<T>(call: (accessToken: string) => Promise<T>): Promise<T>;
   /** Bytes per upload-session request: a multiple of 4 MiB. */
   chunkBytes: number;
+  /** Bytes Dropbox has confirmed, after each request of an upload session (a one-request upload's result is its progress). */
   onProgress?(bytesSent: number): Promise<void> | void;
   sleep?(ms: number): Promise<void>;
   /** Attempts per request before giving up on 5xx, dropped connections and 429s. */
@@ -103,7 +104,6 @@ export async function uploadStream(source: Readable, target: UploadTarget, deps:
         hasher.update(whole),
         send((t) => dropboxContent<FileMetadata>(deps.http, "files/upload", t, commit, whole)),
       ]);
-      await deps.onProgress?.(whole.length);
       return verified(metadata!, await hasher.digest(), whole.length);
     }
 
