@@ -4,18 +4,7 @@
  * (DROPBOX_APP_KEY, DROPBOX_REDIRECT_URI, EMULATOR_AUTO_APPROVE, EMULATOR_PORT).
  */
 import { startEmulatorFromEnv } from "../src/emulator/index.js";
+import { serveParent } from "./child-ipc.js";
 
-if (!process.send) throw new Error("bench/emulator-process.ts must be started by bench/upload.ts (it talks over IPC)");
 const emulator = await startEmulatorFromEnv();
-process.send({ type: "ready", url: emulator.url });
-
-const stop = () => {
-  emulator.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.on("message", (message) => {
-  if (message === "stop") stop();
-});
-process.on("disconnect", stop);
+serveParent("bench/emulator-process.ts", emulator.url, () => emulator.close());

@@ -9,26 +9,15 @@
 import { loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { startServer } from "../src/server.js";
+import { serveParent } from "./child-ipc.js";
 
-if (!process.send) throw new Error("bench/server-process.ts must be started by bench/upload.ts (it talks over IPC)");
 if (!gc) throw new Error("bench/server-process.ts needs --expose-gc");
 const collect = gc;
 const config = loadConfig(process.env);
 const server = await startServer(config, { logger: createLogger(config.logLevel) });
-process.send({ type: "ready", url: server.url });
-
-const stop = () => {
-  server.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.on("message", (message) => {
-  if (message === "stop") stop();
+serveParent("bench/server-process.ts", server.url, () => server.close(), (message) => {
   if (message === "gc") {
     collect();
     process.send!({ type: "gc-done" });
   }
 });
-// The parent died without saying goodbye: do not outlive it.
-process.on("disconnect", stop);

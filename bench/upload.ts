@@ -246,7 +246,7 @@ interface FileMetadata {
 }
 
 /**
- * What our server does, minus our server: the same requests (upload when it fits in one chunk,
+ * What our server does, minus our server: the same requests (upload when shorter than a chunk,
  * else start with the first chunk, append_v2 per chunk, finish without data), one at a time,
  * sent by the server's own dropboxContent so both uploads use the same HTTP client code.
  */
@@ -256,7 +256,7 @@ async function uploadDirect(emulatorUrl: string, token: string): Promise<Measure
   // One buffer refilled per request: each request completes before the next chunk is built.
   const chunk = Buffer.allocUnsafe(CHUNK);
   const started = performance.now();
-  if (TOTAL <= CHUNK) {
+  if (TOTAL < CHUNK) {
     let filled = 0;
     for (const piece of pieces(TOTAL)) filled += piece.copy(chunk, filled);
     const metadata = await dropboxContent<FileMetadata>(http, "files/upload", token, commit, chunk.subarray(0, filled));
