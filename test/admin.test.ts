@@ -7,7 +7,7 @@ import {
   clientOf,
   connectDropbox,
   connectSpotify,
-  follow,
+  completeConnect,
   integrationOf,
   signUpUser,
   startDropboxStack,
@@ -232,9 +232,7 @@ describe.each(databaseModes())("admin tools and audit trail (%s database)", (mod
   it("connects the system Spotify account through OAuth and uses it in the fallback chain", async () => {
     const start = expectTypename((await client(admin).request(StartSystemSpotifyConnectDocument)).startSystemSpotifyConnect, "ConnectStart");
     stack.emulator.spotify.setBrowserAccount("spotify-bob");
-    const atProvider = await follow(start.authorizationUrl);
-    const landed = await follow(atProvider.location!, admin.cookie);
-    expect(new URL(landed.location!).searchParams.get("spotify")).toBe("connected");
+    expect((await completeConnect(start.authorizationUrl, admin)).searchParams.get("spotify")).toBe("connected");
     const { systemIntegrations } = await client(admin).request(SystemIntegrationsDocument);
     expect(systemIntegrations).toEqual([expect.objectContaining({ provider: "SPOTIFY", status: "CONNECTED", accountName: "Bob Listener" })]);
     // The admin's own Spotify is untouched.

@@ -5,7 +5,7 @@ import { databaseModes } from "./support/database.js";
 // The emulated Dropbox's own content_hash, written independently of the server's hasher.
 import { contentHashOf } from "../src/emulator/dropbox/files/content-hash.js";
 import { print } from "graphql";
-import { ALICE, clientOf, connectDropbox, signUpUser, startDropboxStack, type DropboxStack, type TestUser } from "./support/dropbox.js";
+import { ALICE, callsSince, clientOf, connectDropbox, signUpUser, startDropboxStack, type DropboxStack, type TestUser } from "./support/dropbox.js";
 import { expectTypename } from "./support/typed.js";
 import { EXPORT, exported, postExport, type UploadResponse } from "./support/export.js";
 import {
@@ -69,14 +69,12 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     variables?: Omit<ExportToDropboxMutationVariables, "file">,
     headers?: Record<string, string>,
   ) => postExport(stack.server.graphqlUrl, user.token, { bytes, name: fileName }, variables, headers);
-  const counts = () => stack.emulator.dropbox.callCounts();
-  const delta = (before: Record<string, number>, key: string) => (counts()[key] ?? 0) - (before[key] ?? 0);
   const fileAt = (path: string) =>
     stack.emulator.dropbox.listFiles(ALICE).find((f) => f.pathLower === path.toLowerCase() && f.kind === "file");
 
   it("exports a small file with one /2/files/upload into <exportPath>/<folder>/<name>", async () => {
     const bytes = new TextEncoder().encode(JSON.stringify({ round: 1, questions: ["Name that tune"] }));
-    const before = counts();
+    const calls = callsSince(stack.emulator.dropbox);
     const res = await upload(bytes, "round-1.json", { folder: "2026//December/" });
     expect(res.status).toBe(200);
     const result = exported(res);
@@ -90,33 +88,33 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
       totalBytes: bytes.length,
       contentHash: contentHashOf(bytes),
     });
-    expect(delta(before, "upload")).toBe(1);
-    expect(delta(before, "upload_session_start")).toBe(0);
+    expect(calls("upload")).toBe(1);
+    expect(calls("upload_session_start")).toBe(0);
     const stored = fileAt(expectTypename(result, "DropboxExport").finalPath!);
     expect(Buffer.from(stored!.contentBase64!, "base64").equals(Buffer.from(bytes))).toBe(true);
   });
 
   it("streams a multi-chunk file through an upload session (start, append_v2, finish) and verifies the hash", async () => {
     const bytes = randomBytes(10 * MiB + 12345);
-    const before = counts();
+    const calls = callsSince(stack.emulator.dropbox);
     const result = exportOf(await upload(bytes, "round-2.mp3"));
     expect(result).toMatchObject({ status: "COMPLETED", bytesSent: bytes.length, contentHash: contentHashOf(bytes) });
-    expect(delta(before, "upload")).toBe(0);
-    expect(delta(before, "upload_session_start")).toBe(1);
-    expect(delta(before, "upload_session_append_v2")).toBe(2);
-    expect(delta(before, "upload_session_finish")).toBe(1);
+    expect(calls("upload")).toBe(0);
+    expect(calls("upload_session_start")).toBe(1);
+    expect(calls("upload_session_append_v2")).toBe(2);
+    expect(calls("upload_session_finish")).toBe(1);
     expect(fileAt(result.finalPath!)).toMatchObject({ size: bytes.length, contentHash: contentHashOf(bytes) });
   });
 
   it("sends a file of exactly one chunk through a session it finishes empty", async () => {
     const bytes = randomBytes(4 * MiB);
-    const before = counts();
+    const calls = callsSince(stack.emulator.dropbox);
     const result = exportOf(await upload(bytes, "exact.bin"));
     expect(result).toMatchObject({ status: "COMPLETED", bytesSent: bytes.length, contentHash: contentHashOf(bytes) });
-    expect(delta(before, "upload")).toBe(0);
-    expect(delta(before, "upload_session_start")).toBe(1);
-    expect(delta(before, "upload_session_append_v2")).toBe(0);
-    expect(delta(before, "upload_session_finish")).toBe(1);
+    expect(calls("upload")).toBe(0);
+    expect(calls("upload_session_start")).toBe(1);
+    expect(calls("upload_session_append_v2")).toBe(0);
+    expect(calls("upload_session_finish")).toBe(1);
     expect(fileAt(result.finalPath!)).toMatchObject({ size: bytes.length, contentHash: contentHashOf(bytes) });
   });
 
@@ -138,11 +136,11 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     ["lost_response", {}],
   ] as const)("recovers from %s during an append and completes", async (kind, extra) => {
     const bytes = randomBytes(9 * MiB);
-    const before = counts();
+    const calls = callsSince(stack.emulator.dropbox);
     stack.emulator.dropbox.injectFault({ endpoint: "upload_session_append_v2", kind, ...extra });
     expect(exported(await upload(bytes, `faulty-${kind}.mp3`))).toMatchObject({ status: "COMPLETED", contentHash: contentHashOf(bytes) });
-    expect(delta(before, "upload_session_append_v2")).toBe(3); // 2 chunks after start + 1 retry
-    if (kind === "unauthorized") expect(delta(before, "token:refresh_token")).toBe(1);
+    expect(calls("upload_session_append_v2")).toBe(3); // 2 chunks after start + 1 retry
+    if (kind === "unauthorized") expect(calls("token:refresh_token")).toBe(1);
     if (kind === "lost_response") {
       const file = stack.emulator.dropbox.listFiles(ALICE).find((f) => f.name === "faulty-lost_response.mp3");
       expect(file?.size).toBe(bytes.length); // the chunk was not sent twice
@@ -151,7 +149,7 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
 
   it("refreshes a token that expires mid-upload and carries on", async () => {
     const bytes = randomBytes(9 * MiB);
-    const before = counts();
+    const calls = callsSince(stack.emulator.dropbox);
     // The server's clock jumps 4 hours once the first chunk is out.
     const offset = stack.server.clock.offsetMs;
     const timer = setInterval(async () => {
@@ -167,7 +165,7 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
       clearInterval(timer);
       stack.server.clock.offsetMs = offset;
     }
-    expect(delta(before, "token:refresh_token")).toBeGreaterThanOrEqual(1);
+    expect(calls("token:refresh_token")).toBeGreaterThanOrEqual(1);
   });
 
   it("reports insufficient space as a typed failure and records it", async () => {
@@ -186,11 +184,11 @@ describe.each(databaseModes())("Dropbox export (%s database)", (mode) => {
     [{}, "desktop.ini", "file", /not allow/],
     [{}, "   ", "file", /must not be empty/],
   ])("validates folder %o and name %j before sending anything", async (variables, fileName, field, message) => {
-    const before = counts();
+    const calls = callsSince(stack.emulator.dropbox);
     const result = exported(await upload(new TextEncoder().encode("x"), fileName, variables));
     expect(result).toMatchObject({ __typename: "ValidationError", field });
     expect(expectTypename(result, "ValidationError").message).toMatch(message);
-    expect(delta(before, "upload")).toBe(0);
+    expect(calls("upload")).toBe(0);
     expect(await stack.server.server.database.prisma.dropboxExport.count({ where: { userId: user.id } })).toBe(0);
   });
 

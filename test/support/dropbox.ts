@@ -101,52 +101,58 @@ export function clientOf(server: TestServer, user: TestUser | null): TypedClient
   return typedClient(server.graphqlUrl, user?.token);
 }
 
-/**
- * Raw query text over fetch, throwing on errors. Tests use the typed documents (clientOf, execute);
- * this stays for callers that have not moved to them yet.
- */
+/** How many calls the emulated provider has taken since this was called, for one endpoint key. */
+export function callsSince(provider: { callCounts(): Record<string, number> }): (key: string) => number {
+  const before = provider.callCounts();
+  return (key) => (provider.callCounts()[key] ?? 0) - (before[key] ?? 0);
+}
+
 /** Follows a redirect chain by hand (like a browser would), carrying only the given cookie to our server. */
 export async function follow(url: string, cookie?: string): Promise<{ status: number; location: string | null }> {
   const res = await fetch(url, { redirect: "manual", headers: cookie ? { cookie } : {} });
   return { status: res.status, location: res.headers.get("location") };
 }
 
-/** startDropboxConnect → emulator authorize (auto-approve) → our callback. Returns the final redirect. */
-export async function connectDropbox(stack: DropboxStack, user: TestUser, returnTo?: string): Promise<URL> {
-  const { startDropboxConnect } = await clientOf(stack.server, user).request(StartDropboxConnectDocument, { returnTo });
-  const start = expectTypename(startDropboxConnect, "ConnectStart");
-  const atProvider = await follow(start.authorizationUrl);
+/**
+ * The browser's part of a connect flow: the emulator's authorize page (auto-approve), then our
+ * callback with the user's cookie. Returns where the callback sends the browser.
+ */
+export async function completeConnect(authorizationUrl: string, user: TestUser): Promise<URL> {
+  const atProvider = await follow(authorizationUrl);
   if (atProvider.status !== 302 || !atProvider.location) throw new Error(`emulator answered ${atProvider.status}`);
   const callback = await follow(atProvider.location, user.cookie);
   if (callback.status !== 302 || !callback.location) throw new Error(`callback answered ${callback.status}`);
   return new URL(callback.location);
 }
 
-/** The user's integration with `provider` from Integrations (the signed-in user's own view). */
-export async function integrationOf(server: TestServer, user: TestUser, provider: IntegrationProvider): Promise<IntegrationFieldsFragment> {
-  const { me } = await clientOf(server, user).request(IntegrationsDocument);
-  if (!me) throw new Error("Integrations: not signed in");
-  const integration = me.integrations.find((i) => i.provider === provider);
-  if (!integration) throw new Error(`Integrations lists no ${provider} entry`);
-  return integration;
-}
-
-/** The user's Dropbox integration and export path, from Integrations. */
-export async function dropboxIntegration(stack: DropboxStack, user: TestUser): Promise<IntegrationFieldsFragment & { exportPath: string | null }> {
-  const { me } = await clientOf(stack.server, user).request(IntegrationsDocument);
-  if (!me) throw new Error("Integrations: not signed in");
-  const integration = me.integrations.find((i) => i.provider === "DROPBOX");
-  if (!integration) throw new Error("Integrations lists no DROPBOX entry");
-  return { exportPath: me.dropboxExportPath ?? null, ...integration };
+/** startDropboxConnect → emulator authorize (auto-approve) → our callback. Returns the final redirect. */
+export async function connectDropbox(stack: DropboxStack, user: TestUser, returnTo?: string): Promise<URL> {
+  const { startDropboxConnect } = await clientOf(stack.server, user).request(StartDropboxConnectDocument, { returnTo });
+  return completeConnect(expectTypename(startDropboxConnect, "ConnectStart").authorizationUrl, user);
 }
 
 /** startSpotifyConnect → emulator authorize (auto-approve) → our callback. Returns the final redirect. */
 export async function connectSpotify(stack: DropboxStack, user: TestUser, returnTo?: string): Promise<URL> {
   const { startSpotifyConnect } = await clientOf(stack.server, user).request(StartSpotifyConnectDocument, { returnTo });
-  const start = expectTypename(startSpotifyConnect, "ConnectStart");
-  const atProvider = await follow(start.authorizationUrl);
-  if (atProvider.status !== 302 || !atProvider.location) throw new Error(`emulator answered ${atProvider.status}`);
-  const callback = await follow(atProvider.location, user.cookie);
-  if (callback.status !== 302 || !callback.location) throw new Error(`callback answered ${callback.status}`);
-  return new URL(callback.location);
+  return completeConnect(expectTypename(startSpotifyConnect, "ConnectStart").authorizationUrl, user);
+}
+
+/** The user's own view from Integrations, with their integration with `provider`. */
+async function ownIntegration(server: TestServer, user: TestUser, provider: IntegrationProvider) {
+  const { me } = await clientOf(server, user).request(IntegrationsDocument);
+  if (!me) throw new Error("Integrations: not signed in");
+  const integration = me.integrations.find((i) => i.provider === provider);
+  if (!integration) throw new Error(`Integrations lists no ${provider} entry`);
+  return { me, integration };
+}
+
+/** The user's integration with `provider` from Integrations (the signed-in user's own view). */
+export async function integrationOf(server: TestServer, user: TestUser, provider: IntegrationProvider): Promise<IntegrationFieldsFragment> {
+  return (await ownIntegration(server, user, provider)).integration;
+}
+
+/** The user's Dropbox integration and export path, from Integrations. */
+export async function dropboxIntegration(stack: DropboxStack, user: TestUser): Promise<IntegrationFieldsFragment & { exportPath: string | null }> {
+  const { me, integration } = await ownIntegration(stack.server, user, "DROPBOX");
+  return { exportPath: me.dropboxExportPath ?? null, ...integration };
 }
