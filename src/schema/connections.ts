@@ -22,20 +22,20 @@ export const PageInfo = builder.objectRef<PageInfoShape>("PageInfo").implement({
   }),
 });
 
-export interface Edge<T> {
+interface Edge<T> {
   cursor: string;
   node: T;
 }
 
 /**
  * A Relay-style `<name>Connection` (edges and pageInfo) with its `<name>Edge`, over any page
- * shape: `edges` and `pageInfo` read the page. Add fields of a particular connection with
- * builder.objectFields on the returned ref.
+ * shape: `edges` and `more` read the page (the start and end cursors are its first and last
+ * edge's). Add fields of a particular connection with builder.objectFields on the returned ref.
  */
 export function connectionType<P, T>(
   name: string,
   node: ObjectRef<Types, T> | UnionRef<Types, T>,
-  read: { edges(page: P): Edge<T>[]; pageInfo(page: P): PageInfoShape },
+  read: { edges(page: P): Edge<T>[]; more(page: P): Pick<PageInfoShape, "hasNextPage" | "hasPreviousPage"> },
 ) {
   const EdgeType = builder.objectRef<Edge<T>>(`${name}Edge`).implement({
     // Pothos cannot relate a generic T to the ref's shape; the ref is built for exactly T.
@@ -44,7 +44,13 @@ export function connectionType<P, T>(
   return builder.objectRef<P>(`${name}Connection`).implement({
     fields: (t) => ({
       edges: t.field({ type: [EdgeType], resolve: (page) => read.edges(page) }),
-      pageInfo: t.field({ type: PageInfo, resolve: (page) => read.pageInfo(page) }),
+      pageInfo: t.field({
+        type: PageInfo,
+        resolve: (page) => {
+          const edges = read.edges(page);
+          return { ...read.more(page), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
+        },
+      }),
     }),
   });
 }
@@ -59,22 +65,17 @@ export interface RowPage<T> {
 export function rowConnection<T extends { id: string }>(name: string, node: ObjectRef<Types, T>) {
   return connectionType<RowPage<T>, T>(name, node, {
     edges: (page) => page.rows.map((row) => ({ cursor: row.id, node: row })),
-    pageInfo: (page) => ({
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: page.rows[0]?.id ?? null,
-      endCursor: page.rows.at(-1)?.id ?? null,
-    }),
+    more: ({ hasNextPage, hasPreviousPage }) => ({ hasNextPage, hasPreviousPage }),
   });
 }
 
+/** A page size `first` of 1 to `max`. */
+export const pageSizeSchema = (max: number) =>
+  z.number().int().min(1, `first must be between 1 and ${max}`).max(max, `first must be between 1 and ${max}`);
+
 /** Validated `first` / `after` for a row connection; fetch `take` rows and pass them to `toPage`. */
 export function rowPageArgs(args: { first?: number | null; after?: string | null }, defaults: { first: number; max: number }) {
-  const first = parseArg(
-    "first",
-    z.number().int().min(1, `first must be between 1 and ${defaults.max}`).max(defaults.max, `first must be between 1 and ${defaults.max}`),
-    args.first ?? defaults.first,
-  );
+  const first = parseArg("first", pageSizeSchema(defaults.max), args.first ?? defaults.first);
   const after = args.after ? parseArg("after", z.uuid("after must be a cursor from a previous page"), args.after) : null;
   return {
     take: first + 1,

@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import { z } from "zod";
 import type { ObjectRef, UnionRef } from "@pothos/core";
 import { builder, UserErrorInterface } from "./builder.js";
-import { connectionType, type Types } from "./connections.js";
+import { connectionType, pageSizeSchema, type Types } from "./connections.js";
 import { UserFacingError, ValidationError } from "./errors.js";
 import { parseArg } from "./validation.js";
 import { addConnectMutations } from "./integrations.js";
@@ -110,8 +110,6 @@ function offsetAfter(after: string | null | undefined): number {
   if (!match) throw new ValidationError("after", "after must be a cursor from a previous page");
   return Number(match[1]) + 1;
 }
-const firstSchema = (max: number) =>
-  z.number().int().min(1, `first must be between 1 and ${max}`).max(max, `first must be between 1 and ${max}`);
 
 interface ConnectionShape<T> {
   page: Page<T>;
@@ -122,12 +120,7 @@ interface ConnectionShape<T> {
 function offsetConnection<T>(name: string, node: ObjectRef<Types, T> | UnionRef<Types, T>) {
   const Connection = connectionType<ConnectionShape<T>, T>(name, node, {
     edges: ({ page }) => page.items.map((item, i) => ({ cursor: cursorOf(page.offset + i), node: item })),
-    pageInfo: ({ page }) => ({
-      hasNextPage: page.offset + page.items.length < page.total,
-      hasPreviousPage: page.offset > 0,
-      startCursor: page.items.length ? cursorOf(page.offset) : null,
-      endCursor: page.items.length ? cursorOf(page.offset + page.items.length - 1) : null,
-    }),
+    more: ({ page }) => ({ hasNextPage: page.offset + page.items.length < page.total, hasPreviousPage: page.offset > 0 }),
   });
   builder.objectFields(Connection, (t) => ({
     totalCount: t.int({ resolve: (c) => c.page.total }),
@@ -160,7 +153,7 @@ const SpotifyPlaylist = builder.objectRef<PlaylistShape>("SpotifyPlaylist").impl
       },
       args: { first: t.arg.int({ required: false, defaultValue: 50 }), after: t.arg.string({ required: false }) },
       resolve: async (playlist, args, ctx) => {
-        const limit = parseArg("first", firstSchema(100), args.first ?? 50);
+        const limit = parseArg("first", pageSizeSchema(100), args.first ?? 50);
         const offset = offsetAfter(args.after);
         const http = spotifyHttp(ctx);
         const call = (token: string) => getPlaylistTracks(http, token, playlist.id, limit, offset);
@@ -244,7 +237,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const query = parseArg("query", z.string().trim().min(1, "query must not be empty").max(200, "query must be at most 200 characters"), args.query);
-      const limit = parseArg("first", firstSchema(50), args.first ?? 20);
+      const limit = parseArg("first", pageSizeSchema(50), args.first ?? 20);
       const offset = offsetAfter(args.after);
       if (offset + limit > 1000) throw new ValidationError("after", "Spotify returns at most the first 1000 results of a search");
       const http = spotifyHttp(ctx);
@@ -274,7 +267,7 @@ builder.queryFields((t) => ({
     errors: { types: [...catalogErrors, NotConnectedError, ReconnectRequiredError] },
     args: { first: t.arg.int({ required: false, defaultValue: 20 }), after: t.arg.string({ required: false }) },
     resolve: async (_root, args, ctx) => {
-      const limit = parseArg("first", firstSchema(50), args.first ?? 20);
+      const limit = parseArg("first", pageSizeSchema(50), args.first ?? 20);
       const offset = offsetAfter(args.after);
       const http = spotifyHttp(ctx);
       const result = await withUserToken(ctx, (token) => getMyPlaylists(http, token, limit, offset));
