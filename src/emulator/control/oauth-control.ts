@@ -1,6 +1,7 @@
 import type { CallCounter } from "../call-counter.js";
 import type { FaultInjector, FaultKind, FaultSpec, PendingFault } from "../faults.js";
-import type { CodeGrantBase } from "../oauth/auth-codes.js";
+import type { AuthCodeStore, CodeGrantBase } from "../oauth/auth-codes.js";
+import { decisionRedirect } from "../oauth/decide.js";
 import type { ConsentStore, Decision, PendingConsent } from "../oauth/consent-store.js";
 import type { IssuedToken, TokenStore } from "../oauth/token-store.js";
 import { ControlError } from "./control-error.js";
@@ -43,6 +44,7 @@ export interface OAuthEmulatorControl<ConsentExtra> {
 interface OAuthState<G extends CodeGrantBase> {
   tokens: TokenStore;
   consents: ConsentStore<G>;
+  codes: AuthCodeStore<G>;
   faults: FaultInjector;
   calls: CallCounter;
   settings: { browserAccountId: string; autoApprove: boolean; accessTokenTtlSeconds: number };
@@ -54,7 +56,8 @@ export interface OAuthControlSpec<G extends CodeGrantBase, ConsentExtra> {
   allowedFaultKinds: (key: string) => readonly FaultKind[] | undefined;
   requireAccount: (accountId: string) => string;
   consentExtra: (consent: PendingConsent<G>) => ConsentExtra;
-  decisionRedirect: (consent: PendingConsent<G>, decision: Decision) => string;
+  /** The provider's error_description when the user denies access, if it sends one. */
+  deniedDescription?: string;
 }
 
 export function booleanArg(value: boolean, what: string): boolean {
@@ -95,7 +98,7 @@ export function oauthControl<G extends CodeGrantBase, ConsentExtra>(
       if (decision !== "allow" && decision !== "deny") throw new ControlError('decision must be "allow" or "deny"');
       const consent = emu.state.consents.take(requestId);
       if (!consent) throw new ControlError(`no pending consent "${requestId}"`);
-      return { location: spec.decisionRedirect(consent, decision) };
+      return { location: decisionRedirect(emu.state.codes, consent, consent.state, decision, spec.deniedDescription) };
     },
     setBrowserAccount: (accountId) => {
       emu.state.settings.browserAccountId = spec.requireAccount(accountId);

@@ -13,7 +13,7 @@ import { parseSlashPath } from "../files/paths.js";
 import { lowerPath } from "../files/tree.js";
 import type { UploadSessionInfo } from "../files/upload-sessions.js";
 import { commitFile, createFolder, WriteFailure } from "../files/write.js";
-import { decisionRedirect } from "../oauth/decide.js";
+import { DENIED_DESCRIPTION } from "../oauth/authorize-endpoint.js";
 import { PERSONAL_AUDIENCES, sharedLinkInfo, type LinkAudience, type SharedLinkInfo } from "../sharing/shared-links.js";
 import { storedEntry, type StoredEntry } from "./entries.js";
 
@@ -74,7 +74,7 @@ export function createDropboxControl(emu: DropboxEmulator): DropboxEmulatorContr
       allowedFaultKinds,
       requireAccount,
       consentExtra: (consent) => ({ offline: consent.offline }),
-      decisionRedirect: (consent, decision) => decisionRedirect(emu.state, consent, consent.state, decision),
+      deniedDescription: DENIED_DESCRIPTION,
     }),
 
     setListFolderPageSize(size) {

@@ -6,11 +6,13 @@ import { readDecisionForm } from "../../oauth/decision-form.js";
 import type { DropboxEmulator } from "../emulator.js";
 import { respondWithFault } from "../fault-responses.js";
 import { parseAuthorizeRequest } from "./authorize-request.js";
-import { decisionRedirect } from "./decide.js";
+import { decisionRedirect } from "../../oauth/decide.js";
 import { consentPage, errorPage } from "./pages.js";
 
 export const AUTHORIZE_PATH = "/oauth2/authorize";
 export const DECISION_PATH = "/oauth2/authorize/decision";
+/** Dropbox's words when the user denies access. */
+export const DENIED_DESCRIPTION = "The user chose not to give your app access to their Dropbox account.";
 
 /** GET /oauth2/authorize: the consent page, or straight back to the app in auto-approve mode. */
 export function authorizeHandler(emu: DropboxEmulator): RouteHandler {
@@ -23,7 +25,7 @@ export function authorizeHandler(emu: DropboxEmulator): RouteHandler {
     if (!request.ok) return sendHtml(res, 400, errorPage(request.message));
 
     if (state.settings.autoApprove) {
-      return redirect(res, decisionRedirect(state, request.grant, request.state, "allow"));
+      return redirect(res, decisionRedirect(state.codes, request.grant, request.state, "allow"));
     }
     const consent = state.consents.add({ ...request.grant, state: request.state });
     const account = emu.account(consent.accountId);
@@ -50,6 +52,6 @@ export function decisionHandler(emu: DropboxEmulator): RouteHandler {
     if (!consent || decision === null) {
       return sendHtml(res, 400, errorPage("This authorization request is unknown, already decided, or malformed."));
     }
-    redirect(res, decisionRedirect(emu.state, consent, consent.state, decision));
+    redirect(res, decisionRedirect(emu.state.codes, consent, consent.state, decision, DENIED_DESCRIPTION));
   };
 }

@@ -7,7 +7,6 @@ import {
 } from "../../control/oauth-control.js";
 import type { SpotifyEmulator } from "../emulator.js";
 import { allowedSpotifyFaultKinds } from "../endpoints.js";
-import { spotifyDecisionRedirect } from "../oauth/decide.js";
 
 type ConsentExtra = {
   /** Whether the authorize request carried a PKCE challenge. */
@@ -27,7 +26,6 @@ export function createSpotifyControl(emu: SpotifyEmulator): SpotifyEmulatorContr
       allowedFaultKinds: allowedSpotifyFaultKinds,
       requireAccount: accountRequirement((accountId) => emu.account(accountId), "Spotify account"),
       consentExtra: (consent) => ({ pkce: consent.codeChallenge !== null }),
-      decisionRedirect: (consent, decision) => spotifyDecisionRedirect(emu.state, consent, consent.state, decision),
     }),
 
     setRotateRefreshTokens(enabled) {

@@ -6,7 +6,7 @@ import { readDecisionForm } from "../../oauth/decision-form.js";
 import type { SpotifyEmulator } from "../emulator.js";
 import { respondWithSpotifyFault } from "../fault-responses.js";
 import { parseSpotifyAuthorize } from "./authorize-request.js";
-import { spotifyDecisionRedirect } from "./decide.js";
+import { decisionRedirect } from "../../oauth/decide.js";
 import { spotifyConsentPage, spotifyErrorPage } from "./pages.js";
 
 export const SPOTIFY_AUTHORIZE_PATH = "/authorize";
@@ -29,7 +29,7 @@ export function spotifyAuthorizeHandler(emu: SpotifyEmulator): RouteHandler {
     const { grant } = request;
     const remembered = !request.showDialog && state.tokens.approved(grant.clientId, grant.accountId, grant.scopes);
     if (state.settings.autoApprove || remembered) {
-      return redirect(res, spotifyDecisionRedirect(state, grant, request.state, "allow"));
+      return redirect(res, decisionRedirect(state.codes, grant, request.state, "allow"));
     }
     const consent = state.consents.add({ ...grant, state: request.state });
     sendHtml(
@@ -54,6 +54,6 @@ export function spotifyDecisionHandler(emu: SpotifyEmulator): RouteHandler {
     const consent = emu.state.consents.take(requestId);
     if (!consent)
       return sendHtml(res, 400, spotifyErrorPage("This authorization request is unknown or already decided."));
-    redirect(res, spotifyDecisionRedirect(emu.state, consent, consent.state, decision));
+    redirect(res, decisionRedirect(emu.state.codes, consent, consent.state, decision));
   };
 }
