@@ -4,17 +4,28 @@ import { routeError } from "../api/errors.js";
 import { dropboxTime } from "../files/metadata.js";
 import type { TreeNode } from "../files/tree.js";
 
-/** Who can open a link: SharedLinkSettings' requested_visibility and audience, resolved to one. */
-export type LinkAudience = "public" | "team" | "no_one" | "password" | "members";
-export type LinkAccess = "viewer" | "editor" | "max" | "default";
+const AUDIENCES = ["public", "team", "no_one", "password", "members"] as const;
+const ACCESS_LEVELS = ["viewer", "editor", "max", "default"] as const;
 
-export interface LinkSettings {
+/** Who can open a link: SharedLinkSettings' requested_visibility and audience, resolved to one. */
+export type LinkAudience = (typeof AUDIENCES)[number];
+type LinkAccess = (typeof ACCESS_LEVELS)[number];
+
+const isOneOf = <T extends string>(values: readonly T[], value: string): value is T => (values as readonly string[]).includes(value);
+
+/** A union tag from `values`, absent when not given; anything else is bad input. */
+function tagOf<T extends string>(value: string | undefined, values: readonly T[], fail: () => never): T | undefined {
+  if (!value) return undefined;
+  return isOneOf(values, value) ? value : fail();
+}
+
+interface LinkSettings {
   audience: LinkAudience;
   access: LinkAccess;
 }
 
 /** One shared link. It points at the file or folder id, so it survives overwrites as on Dropbox. */
-export interface SharedLink extends LinkSettings {
+interface SharedLink extends LinkSettings {
   linkId: string;
   accountId: string;
   nodeId: string;
@@ -41,21 +52,26 @@ function linkUrl(linkId: string, node: TreeNode): string {
   return `https://www.dropbox.com/scl/${node.kind === "file" ? "fi" : "fo"}/${linkId}/${encodeURIComponent(node.name)}?dl=0`;
 }
 
+/** Dropbox keeps at most one link per item and user, so that pair is the key. */
+const keyOf = (accountId: string, nodeId: string) => `${accountId}\n${nodeId}`;
+
 export class SharedLinkStore {
   private readonly links = new Map<string, SharedLink>();
 
   constructor(private readonly clock: () => number) {}
 
-  /** The account's link to this file or folder; Dropbox keeps at most one per item and user. */
+  /** The account's link to this file or folder. */
   find(accountId: string, nodeId: string): SharedLink | undefined {
-    for (const link of this.links.values()) if (link.accountId === accountId && link.nodeId === nodeId) return link;
-    return undefined;
+    return this.links.get(keyOf(accountId, nodeId));
   }
 
+  /** A new link; callers answer an existing one their own way, so asking twice is a bug. */
   create(accountId: string, node: TreeNode, settings: LinkSettings): SharedLink {
+    const key = keyOf(accountId, node.id);
+    if (this.links.has(key)) throw new Error(`${accountId} already has a link to ${node.pathLower}`);
     const linkId = randomBytes(12).toString("hex");
     const link = { linkId, accountId, nodeId: node.id, url: linkUrl(linkId, node), createdAt: this.clock(), ...settings };
-    this.links.set(linkId, link);
+    this.links.set(key, link);
     return link;
   }
 
@@ -64,11 +80,9 @@ export class SharedLinkStore {
   }
 }
 
-const AUDIENCES: readonly string[] = ["public", "team", "no_one", "password", "members"];
 /** What a personal account can share with: anyone who has the link, or only people with access anyway. */
 export const PERSONAL_AUDIENCES: readonly LinkAudience[] = ["public", "no_one"];
 const VISIBILITIES: Record<string, LinkAudience> = { public: "public", team_only: "team", password: "password" };
-const ACCESS_LEVELS: readonly string[] = ["viewer", "editor", "max", "default"];
 
 function settingsError(tag: string) {
   return routeError(`settings_error/${tag}`, { ".tag": "settings_error", settings_error: { ".tag": tag } });
@@ -82,15 +96,15 @@ function settingsError(tag: string) {
 export function readLinkSettings(args: ArgReader): LinkSettings {
   const raw = args.optionalObject("settings");
   const visibility = raw?.union("requested_visibility", "").tag;
-  const audience = raw?.union("audience", "").tag;
-  const access = raw?.union("access", "").tag;
+  const audienceTag = raw?.union("audience", "").tag;
+  const accessTag = raw?.union("access", "").tag;
   if (visibility && !Object.hasOwn(VISIBILITIES, visibility)) raw!.fail("requested_visibility", `unknown visibility "${visibility}"`);
-  if (audience && !AUDIENCES.includes(audience)) raw!.fail("audience", `unknown audience "${audience}"`);
-  if (access && !ACCESS_LEVELS.includes(access)) raw!.fail("access", `unknown access level "${access}"`);
-  const resolved = (audience || (visibility ? VISIBILITIES[visibility] : undefined) || "public") as LinkAudience;
+  const audience = tagOf(audienceTag, AUDIENCES, () => raw!.fail("audience", `unknown audience "${audienceTag}"`));
+  const access = tagOf(accessTag, ACCESS_LEVELS, () => raw!.fail("access", `unknown access level "${accessTag}"`));
+  const resolved = audience || (visibility ? VISIBILITIES[visibility] : undefined) || "public";
   if (resolved === "team" || resolved === "members") throw settingsError("not_authorized");
   if (resolved === "password") throw settingsError("invalid_settings");
-  return { audience: resolved, access: (access || "viewer") as LinkAccess };
+  return { audience: resolved, access: access || "viewer" };
 }
 
 /** SharedLinkMetadata (FileLinkMetadata / FolderLinkMetadata) for a link and its item. */

@@ -1,12 +1,11 @@
-import type { ApiContext, RpcEndpoint } from "../api/dispatch.js";
+import type { RpcEndpoint } from "../api/dispatch.js";
 import { routeError } from "../api/errors.js";
 import { nodeAtPath } from "../files/node-at.js";
-import type { TreeNode } from "../files/tree.js";
+import type { FileTree, TreeNode } from "../files/tree.js";
 import { linkMetadataJson, readLinkSettings } from "./shared-links.js";
 
 /** Folders containing `node`, innermost first: list_shared_links reports their links too unless direct_only. */
-function ancestors(ctx: ApiContext, node: TreeNode): TreeNode[] {
-  const tree = ctx.state.drive(ctx.account.accountId);
+function ancestors(tree: FileTree, node: TreeNode): TreeNode[] {
   const parts = node.pathLower.split("/").slice(1, -1);
   const found: TreeNode[] = [];
   for (let depth = parts.length; depth > 0; depth -= 1) {
@@ -57,18 +56,19 @@ export const sharingEndpoints: RpcEndpoint[] = [
       // The emulator answers in one page and never hands out a cursor to come back with.
       if (args.optionalString("cursor") !== undefined) throw routeError("reset", { ".tag": "reset" });
       const directOnly = args.boolean("direct_only", false);
-      const tree = ctx.state.drive(ctx.account.accountId);
       const accountId = ctx.account.accountId;
-      let items: TreeNode[];
+      const tree = ctx.state.drive(accountId);
       if (args.optionalString("path") === undefined) {
-        items = ctx.state.links.list(accountId).flatMap((link) => tree.getById(link.nodeId) ?? []);
-      } else {
-        const node = nodeAtPath(ctx, args);
-        items = directOnly ? [node] : [node, ...ancestors(ctx, node)];
+        const links = ctx.state.links.list(accountId).flatMap((link) => {
+          const node = tree.getById(link.nodeId);
+          return node ? [linkMetadataJson(link, node)] : [];
+        });
+        return { links, has_more: false };
       }
-      const links = items.flatMap((node) => {
-        const link = ctx.state.links.find(accountId, node.id);
-        return link ? [linkMetadataJson(link, node)] : [];
+      const node = nodeAtPath(ctx, args);
+      const links = (directOnly ? [node] : [node, ...ancestors(tree, node)]).flatMap((item) => {
+        const link = ctx.state.links.find(accountId, item.id);
+        return link ? [linkMetadataJson(link, item)] : [];
       });
       return { links, has_more: false };
     },
