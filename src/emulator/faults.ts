@@ -87,8 +87,11 @@ export class FaultInjector {
   }
 }
 
-/** A request to `key` is counted even when a fault answers it; returns the fault queued for it, if any. */
-export function countAndTakeFault(state: { calls: CallCounter; faults: FaultInjector }, key: string): Fault | null {
-  state.calls.record(key);
-  return state.faults.take([key]);
+/**
+ * A request is counted under each of its `keys` even when a fault answers it; returns the fault
+ * queued for the first key that has one, if any.
+ */
+export function countAndTakeFault(state: { calls: CallCounter; faults: FaultInjector }, ...keys: string[]): Fault | null {
+  for (const key of keys) state.calls.record(key);
+  return state.faults.take(keys);
 }

@@ -13,6 +13,4 @@ export type { SpotifyOptions, SpotifyClientConfig } from "./spotify/config.js";
 export { DEV_SPOTIFY_CLIENT } from "./spotify/config.js";
 export type { SpotifyAccountConfig } from "./spotify/accounts.js";
 export type { SpotifyEmulatorControl, SpotifyPendingConsentInfo } from "./spotify/control/control.js";
-export type { Decision as SpotifyDecision } from "./oauth/consent-store.js";
-export type { IssuedToken as SpotifyIssuedToken, TokenKind as SpotifyTokenKind } from "./oauth/token-store.js";
 export { SPOTIFY_ENDPOINT_KEYS, type SpotifyEndpointKey } from "./spotify/endpoints.js";

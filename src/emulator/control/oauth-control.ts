@@ -50,7 +50,7 @@ interface OAuthState<G extends CodeGrantBase> {
   settings: { browserAccountId: string; autoApprove: boolean; accessTokenTtlSeconds: number };
 }
 
-export interface OAuthControlSpec<G extends CodeGrantBase, ConsentExtra> {
+interface OAuthControlSpec<G extends CodeGrantBase, ConsentExtra> {
   /** `state` is read per call: a reset replaces it. */
   emu: { state: OAuthState<G>; reset(): void };
   allowedFaultKinds: (key: string) => readonly FaultKind[] | undefined;

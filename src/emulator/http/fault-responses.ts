@@ -4,7 +4,7 @@ import { drain, firstBodyBytes } from "./body.js";
 import { send, sendJson, sendText } from "./respond.js";
 
 /** The answers a provider words its own way; every other fault is played alike. */
-export interface FaultAnswers {
+interface FaultAnswers {
   /** A 500 from the API; without it, the plain text 500 the OAuth endpoints give. */
   apiHttp500?: (res: ServerResponse) => void;
   unauthorized: (family: EndpointFamily, res: ServerResponse) => void;

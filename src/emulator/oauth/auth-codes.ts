@@ -11,7 +11,7 @@ export interface CodeGrantBase {
   scopes: string[];
 }
 
-export type StoredCode<G extends CodeGrantBase> = G & {
+type StoredCode<G extends CodeGrantBase> = G & {
   expiresAt: number;
   /** Set on first redemption: a second one revokes this grant (RFC 6749 §4.1.2). */
   redeemedGrantId: string | null;

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CallCounter } from "../call-counter.js";
-import type { FaultInjector } from "../faults.js";
+import { countAndTakeFault, type FaultInjector } from "../faults.js";
 import { readBody } from "../http/body.js";
 import type { FaultResponder } from "../http/fault-responses.js";
 import { sendJson } from "../http/respond.js";
 import type { RouteHandler } from "../http/router.js";
 
-export type TokenFailure = { ok: false; error: string; description: string };
+type TokenFailure = { ok: false; error: string; description: string };
 export type TokenResult = { ok: true; body: Record<string, unknown> } | TokenFailure;
 export type ClientAuth<C> = { ok: true; client: C } | TokenFailure;
 
@@ -15,7 +15,7 @@ export function tokenFailure(error: string, description: string): TokenFailure {
 }
 
 /** What a provider's token endpoint does its own way; the request handling around it is shared. */
-export interface TokenEndpoint {
+interface TokenEndpoint {
   /** Read per request: a reset replaces the provider's state. */
   state: () => { calls: CallCounter; faults: FaultInjector };
   respondWithFault: FaultResponder;
@@ -40,9 +40,8 @@ export function tokenEndpointHandler(endpoint: TokenEndpoint): RouteHandler {
     // Read first: counting and faults are per grant_type, which lives in the body.
     const params = formParams(req, await readBody(req, 64 * 1024));
     const grantType = params?.get("grant_type") ?? null;
-    state.calls.record("token");
-    if (grantType !== null) state.calls.record(`token:${grantType}`);
-    const fault = state.faults.take(grantType === null ? ["token"] : [`token:${grantType}`, "token"]);
+    // A fault queued for this grant type wins over one for any grant type.
+    const fault = countAndTakeFault(state, ...(grantType === null ? [] : [`token:${grantType}`]), "token");
     if (fault) return endpoint.respondWithFault(fault, "token", req, res);
 
     const result = exchange(endpoint, req, params, grantType);

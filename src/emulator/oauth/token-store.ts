@@ -20,7 +20,7 @@ export interface GrantToken extends TokenFields {
   grantId: string;
 }
 
-export interface AppToken extends TokenFields {
+interface AppToken extends TokenFields {
   kind: "app";
   accountId: null;
   grantId: null;
@@ -29,7 +29,7 @@ export interface AppToken extends TokenFields {
 /** One issued token as the control API reports it (kept in plaintext: this is a test double). */
 export type IssuedToken = GrantToken | AppToken;
 
-export type AccessCheck<T extends IssuedToken> =
+type AccessCheck<T extends IssuedToken> =
   { status: "valid"; token: T } | { status: "expired" } | { status: "invalid" };
 
 interface Grant {
@@ -40,7 +40,7 @@ interface Grant {
 }
 
 /** How a provider's opaque tokens start; app tokens look like access tokens. */
-export interface TokenPrefixes {
+interface TokenPrefixes {
   access: string;
   refresh: string;
 }
