@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { request } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startProviderEmulator, type RunningEmulator } from "../../src/emulator/index.js";
-import { ALICE, CLIENT, control, login } from "./helpers.js";
+import { ALICE, CLIENT, control, login, readAnswer } from "./helpers.js";
 
 const MIB = 1024 * 1024;
 let emu: RunningEmulator;
@@ -51,14 +51,7 @@ async function content(
     },
     body: Buffer.from(body), // a copy: fetch's types want a Buffer over a plain ArrayBuffer
   });
-  const text = await res.text();
-  let json: Record<string, unknown> | null = null;
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // plain-text 400s stay in `text`
-  }
-  return { status: res.status, body: json, text, headers: res.headers };
+  return { ...(await readAnswer(res)), headers: res.headers };
 }
 
 const upload = (arg: Record<string, unknown>, body: Buffer) => content("/2/files/upload", arg, body);

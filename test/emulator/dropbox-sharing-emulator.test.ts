@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startProviderEmulator, type RunningEmulator } from "../../src/emulator/index.js";
-import { ALICE, BOB, CLIENT, control, login, rpc } from "./helpers.js";
+import { ALICE, BOB, CLIENT, control, login, readAnswer, rpc } from "./helpers.js";
 
 const CREATE = "/2/sharing/create_shared_link_with_settings";
 const LIST = "/2/sharing/list_shared_links";
@@ -20,17 +20,7 @@ beforeEach(async () => {
   emu.dropbox.putFile(ALICE, "/Quiz/round 1.pdf", "questions");
 });
 
-async function call(path: string, arg: unknown, as = token) {
-  const res = await rpc(emu, path, as, arg);
-  const text = await res.text();
-  let body: Record<string, unknown> | null = null;
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // 400s are plain text
-  }
-  return { status: res.status, body, text };
-}
+const call = async (path: string, arg: unknown, as = token) => readAnswer(await rpc(emu, path, as, arg));
 
 describe("create_shared_link_with_settings", () => {
   it("creates a public view-only link to a file, as FileLinkMetadata", async () => {

@@ -57,6 +57,18 @@ export async function login(emu: RunningEmulator, options: { scope?: string; off
   };
 }
 
+/** A response's status and text, and its body parsed when it is JSON (Dropbox's 400s are plain text). */
+export async function readAnswer(res: Response): Promise<{ status: number; body: Record<string, unknown> | null; text: string }> {
+  const text = await res.text();
+  let body: Record<string, unknown> | null = null;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // plain text stays in `text`
+  }
+  return { status: res.status, body, text };
+}
+
 /** An RPC call: JSON body, or none at all for no-argument routes. */
 export function rpc(emu: RunningEmulator, path: string, token: string | null, arg?: unknown): Promise<Response> {
   const headers: Record<string, string> = {};
