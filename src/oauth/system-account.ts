@@ -18,11 +18,14 @@ export async function findSystemUserId(prisma: PrismaClient): Promise<string | n
 }
 
 export async function ensureSystemUserId(prisma: PrismaClient): Promise<string> {
+  const known = await findSystemUserId(prisma);
+  if (known) return known;
   const user = await prisma.user.upsert({
     where: { email: SYSTEM_USER_EMAIL },
     create: { email: SYSTEM_USER_EMAIL, passwordHash: "!" },
     update: {},
     select: { id: true },
   });
+  knownIds.set(prisma, user.id);
   return user.id;
 }
